@@ -1,0 +1,184 @@
+package io.infnet.config;
+
+import static io.infnet.config.ValueType.bool;
+import static io.infnet.config.ValueType.choice;
+import static io.infnet.config.ValueType.date;
+import static io.infnet.config.ValueType.decimal;
+import static io.infnet.config.ValueType.integer;
+import static io.infnet.config.ValueType.longInteger;
+import static io.infnet.config.ValueType.mapOf;
+import static io.infnet.config.ValueType.names;
+import static io.infnet.config.ValueType.text;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every config key of the platform, in one registry: the single source for validation, for
+ * {@code conf/infnet.yaml} (rendered from here and checked by a test) and for {@code bin/infnet config}.
+ */
+public final class Keys {
+  private static final List<ConfigKey<?>> ALL = new ArrayList<>();
+  private static final int MAX = Integer.MAX_VALUE;
+
+  private Keys() {}
+
+  private static <T> ConfigKey<T> key(String name, ValueType<T> type, Object def, String doc) {
+    @SuppressWarnings("unchecked")
+    ConfigKey<T> k = new ConfigKey<>(name, type, (T) def, doc);
+    ALL.add(k);
+    return k;
+  }
+
+  // ---- lake and Spark -------------------------------------------------------------------------------
+  public static final ConfigKey<String> LAKE_ROOT = key("lake.root", text(false), "./lake",
+      "Root of the Delta lake: a local folder by default, or any Hadoop path (s3a://, abfss://, hdfs://).");
+  public static final ConfigKey<String> SPARK_MASTER = key("spark.master", text(false), "local[*]",
+      "Master used only when none is given by spark-submit (--master wins).");
+  public static final ConfigKey<Integer> SPARK_SHUFFLE_PARTITIONS = key("spark.shuffle_partitions", integer(1, 100000), 8,
+      "spark.sql.shuffle.partitions for every job.");
+
+  // ---- datagen --------------------------------------------------------------------------------------
+  public static final ConfigKey<Long> DATAGEN_SEED = key("datagen.seed", longInteger(0, Long.MAX_VALUE), 42L,
+      "Seed of the hidden model and of every sampled impression: same seed, same lake.");
+  public static final ConfigKey<Integer> DATAGEN_USERS = key("datagen.users", integer(10, 100_000_000), 3000,
+      "Generated users (ignored when datagen.users_csv is set).");
+  public static final ConfigKey<Integer> DATAGEN_VIDEOS = key("datagen.videos", integer(10, 100_000_000), 2000,
+      "Generated videos (ignored when datagen.videos_csv is set).");
+  public static final ConfigKey<String> DATAGEN_START_DATE = key("datagen.start_date", date(false), "2022-04-08",
+      "First log day (KuaiRand-Pure starts on 2022-04-08).");
+  public static final ConfigKey<Integer> DATAGEN_DAYS = key("datagen.days", integer(1, 3650), 14, "Number of log days.");
+  public static final ConfigKey<Double> DATAGEN_IMPRESSIONS_PER_USER_DAY = key("datagen.impressions_per_user_day",
+      decimal(0.1, 100000), 8.0, "Mean impressions per user and day (users' activity varies around it).");
+  public static final ConfigKey<Double> DATAGEN_SCALE = key("datagen.scale", decimal(0.001, 100000), 1.0,
+      "Multiplies impressions per user-day (and generated users): 100 gives tens of millions of impressions.");
+  public static final ConfigKey<String> DATAGEN_USERS_CSV = key("datagen.users_csv", text(true), "",
+      "Real KuaiRand user_features_pure.csv to use instead of generated users (empty = generate).");
+  public static final ConfigKey<String> DATAGEN_VIDEOS_CSV = key("datagen.videos_csv", text(true), "",
+      "Real KuaiRand video_features_basic_pure.csv to use instead of generated videos (empty = generate).");
+
+  // ---- features -------------------------------------------------------------------------------------
+  public static final ConfigKey<List<String>> FEATURES_CATEGORICAL = key("features.categorical", names(false),
+      List.of("user_id", "user_active_degree", "is_lowactive_period", "is_live_streamer", "is_video_author",
+          "follow_user_num_range", "fans_user_num_range", "friend_user_num_range", "register_days_range",
+          "onehot_feat0", "onehot_feat1", "onehot_feat2", "onehot_feat3", "onehot_feat4", "onehot_feat5",
+          "onehot_feat6", "onehot_feat7", "onehot_feat8", "onehot_feat9", "onehot_feat10", "onehot_feat11",
+          "onehot_feat12", "onehot_feat13", "onehot_feat14", "onehot_feat15", "onehot_feat16", "onehot_feat17",
+          "video_id", "author_id", "video_type", "upload_type", "visible_status", "music_type", "tag",
+          "hour", "weekday", "tab"),
+      "Categorical fields (columns of log ⋈ users ⋈ videos, plus hour and weekday): one vocabulary each, index 0 = missing/OOV.");
+  public static final ConfigKey<List<String>> FEATURES_NUMERIC = key("features.numeric", names(true),
+      List.of("follow_user_num", "fans_user_num", "friend_user_num", "register_days", "video_duration"),
+      "Numeric fields, bucketized by quantiles (Spark MLlib QuantileDiscretizer); bucket 0 = missing.");
+  public static final ConfigKey<Integer> FEATURES_NUMERIC_BUCKETS = key("features.numeric_buckets", integer(2, 1000), 16,
+      "Quantile buckets per numeric field.");
+  public static final ConfigKey<Integer> FEATURES_MIN_COUNT = key("features.min_count", integer(1, MAX), 2,
+      "Values seen fewer times in the train split go to OOV (index 0).");
+  public static final ConfigKey<Boolean> FEATURES_FREEZE_VOCABULARY = key("features.freeze_vocabulary", bool(), false,
+      "Reuse the vocabularies and bucket splits already in the lake (daily scoring keeps ids stable); unseen values go to OOV and are counted.");
+  public static final ConfigKey<String> FEATURES_ITEM_FIELD = key("features.item_field", text(false), "video_id",
+      "The item id field; sequence events share its embedding table.");
+  public static final ConfigKey<List<String>> FEATURES_SEQUENCES = key("features.sequences", names(true),
+      List.of("click", "long_view"),
+      "Behaviour sequences, each named by the task label that defines the behaviour (events strictly before the impression, most recent first).");
+  public static final ConfigKey<Integer> FEATURES_SEQUENCE_MAX_LENGTH = key("features.sequence_max_length", integer(1, 10000), 30,
+      "Events kept per sequence.");
+  public static final ConfigKey<List<String>> FEATURES_SEQUENCE_SIDE_FIELDS = key("features.sequence_side_fields", names(true),
+      List.of("author_id", "tag"), "Side-info fields of each sequence event (share the categorical field's vocabulary).");
+  public static final ConfigKey<Integer> FEATURES_GAP_BUCKETS = key("features.gap_buckets", integer(0, 64), 12,
+      "Time-gap buckets (log2 of minutes since the event); 0 = no time-gap feature.");
+  public static final ConfigKey<String> SPLIT_TRAIN_END = key("split.train_end", date(false), "2022-04-18",
+      "Last day of the train split (inclusive).");
+  public static final ConfigKey<String> SPLIT_VALID_END = key("split.valid_end", date(false), "2022-04-19",
+      "Last day of the validation split (inclusive); later days are the test split.");
+
+  // ---- tasks ----------------------------------------------------------------------------------------
+  public static final ConfigKey<List<String>> TASKS = key("tasks.names", names(false), List.of("click", "like", "long_view"),
+      "Prediction tasks, in head order.");
+  public static final ConfigKey<Map<String, String>> TASK_LABELS = key("tasks.labels", mapOf(text(false)),
+      orderedMap("click", "is_click", "like", "is_like", "long_view", "long_view",
+          "follow", "is_follow", "comment", "is_comment", "forward", "is_forward"),
+      "Spark SQL expression deriving each task's 0/1 label from the log (null = label missing, masked in the loss).");
+  public static final ConfigKey<Map<String, Double>> TASK_WEIGHTS = key("tasks.weights", mapOf(decimal(0, 1e6)), Map.of(),
+      "Loss weight λ_k per task (absent = 1).");
+
+  // ---- model ----------------------------------------------------------------------------------------
+  public static final ConfigKey<String> MODEL_TYPE = key("model.type", choice("infnet", "shared_bottom", "mmoe", "ple", "dcnv2"),
+      "infnet", "Model family: INFNet or one of the baselines it must beat.");
+  public static final ConfigKey<Integer> MODEL_DIM = key("model.dim", integer(2, 4096), 32, "Token width d.");
+  public static final ConfigKey<Integer> MODEL_BLOCKS = key("model.blocks", integer(1, 64), 2, "Stacked INFNet blocks N.");
+  public static final ConfigKey<Integer> MODEL_HEADS = key("model.heads", integer(1, 64), 2, "Attention heads h (must divide model.dim).");
+  public static final ConfigKey<Integer> MODEL_CAT_PROXIES = key("model.cat_proxies", integer(1, 64), 4, "Categorical proxies m.");
+  public static final ConfigKey<Integer> MODEL_SHARED_TASK_TOKENS = key("model.shared_task_tokens", integer(1, 64), 2,
+      "Shared task tokens N_s.");
+  public static final ConfigKey<Boolean> MODEL_TASK_TOKENS = key("model.task_tokens", bool(), true,
+      "Ablation switch: false = towers read a pooled summary of the proxies instead of task tokens.");
+  public static final ConfigKey<Boolean> MODEL_HOMOGENEOUS_FLOW = key("model.homogeneous_flow", bool(), true,
+      "Ablation switch: false = PGU replaced by identity.");
+  public static final ConfigKey<Boolean> MODEL_HETEROGENEOUS_FLOW = key("model.heterogeneous_flow", bool(), true,
+      "Ablation switch: false = every cross-attention replaced by the masked mean of its keys.");
+  public static final ConfigKey<String> MODEL_SEQ_PROXY_POOL = key("model.seq_proxy_pool", choice("mean", "sum"), "mean",
+      "Sequence proxy pooling (sum is the paper's literal choice).");
+  public static final ConfigKey<Boolean> MODEL_SHARE_KV = key("model.share_kv", bool(), false,
+      "Share K/V projections per source type across the cross-attention calls.");
+  public static final ConfigKey<String> MODEL_PGU_PROXIES = key("model.pgu_proxies", choice("updated", "input"), "updated",
+      "Which proxies gate the PGU: the block's updated ones or its inputs.");
+  public static final ConfigKey<String> MODEL_EMBEDDING_LAYOUT = key("model.embedding_layout", choice("offset", "per_field"),
+      "offset", "One offset embedding table for all fields, or one table per field.");
+  public static final ConfigKey<Boolean> MODEL_TIME_GAP = key("model.time_gap", bool(), true,
+      "Add a time-gap bucket embedding to sequence tokens (needs features.gap_buckets > 0).");
+  public static final ConfigKey<Integer> MODEL_TOWER_HIDDEN = key("model.tower_hidden", integer(1, 65536), 64, "Task tower hidden width.");
+  public static final ConfigKey<Double> MODEL_DROPOUT = key("model.dropout", decimal(0, 0.95), 0.0, "Dropout in towers and MLPs.");
+  public static final ConfigKey<String> MODEL_SEQUENCE_POOLING = key("model.sequence_pooling", choice("din", "mean"), "din",
+      "Baselines: DIN-style target attention over sequences, or mean pooling.");
+  public static final ConfigKey<Integer> MODEL_EXPERTS = key("model.experts", integer(1, 64), 4, "MMoE/PLE experts (per group for PLE).");
+  public static final ConfigKey<Integer> MODEL_CROSS_LAYERS = key("model.cross_layers", integer(1, 16), 3, "DCNv2 cross layers.");
+
+  // ---- training -------------------------------------------------------------------------------------
+  public static final ConfigKey<String> TRAIN_MODEL_NAME = key("train.model_name", text(false), "infnet",
+      "Registry name: runs register as models/<name>/<version>/.");
+  public static final ConfigKey<Integer> TRAIN_EPOCHS = key("train.epochs", integer(1, 10000), 2, "Maximum epochs.");
+  public static final ConfigKey<Long> TRAIN_MAX_STEPS = key("train.max_steps", longInteger(0, Long.MAX_VALUE), 0L,
+      "Stop after this many steps (0 = no limit).");
+  public static final ConfigKey<Integer> TRAIN_BATCH_SIZE = key("train.batch_size", integer(1, 1 << 22), 1024, "Global batch size.");
+  public static final ConfigKey<String> TRAIN_OPTIMIZER = key("train.optimizer", choice("adam", "adamw", "adagrad"), "adam", "Optimizer.");
+  public static final ConfigKey<Double> TRAIN_LEARNING_RATE = key("train.learning_rate", decimal(1e-9, 10), 0.002, "Peak learning rate.");
+  public static final ConfigKey<Integer> TRAIN_WARMUP_STEPS = key("train.warmup_steps", integer(0, MAX), 50, "Linear warmup steps.");
+  public static final ConfigKey<String> TRAIN_LR_SCHEDULE = key("train.lr_schedule", choice("cosine", "constant"), "cosine",
+      "Decay after warmup.");
+  public static final ConfigKey<Double> TRAIN_WEIGHT_DECAY = key("train.weight_decay", decimal(0, 10), 0.0, "L2 / decoupled weight decay.");
+  public static final ConfigKey<Double> TRAIN_GRAD_CLIP = key("train.grad_clip_norm", decimal(0, 1e9), 5.0,
+      "Global gradient-norm clip (0 = off).");
+  public static final ConfigKey<Integer> TRAIN_PATIENCE = key("train.patience", integer(1, 1000), 2,
+      "Early stopping: epochs without a better mean validation AUC.");
+  public static final ConfigKey<Long> TRAIN_SEED = key("train.seed", longInteger(0, Long.MAX_VALUE), 7L,
+      "Seed of initialisation, shuffling and dropout.");
+  public static final ConfigKey<Integer> TRAIN_WORKERS = key("train.workers", integer(1, 100000), 1,
+      "Data-parallel workers (one training task per executor JVM).");
+  public static final ConfigKey<Integer> TRAIN_THREADS = key("train.threads", integer(0, 1024), 0,
+      "Intra-op threads per worker (0 = cores of the JVM).");
+  public static final ConfigKey<String> TRAIN_DEVICE = key("train.device", choice("cpu", "gpu"), "cpu",
+      "Device; gpu needs the cuda build profile and a GPU on the executors.");
+
+  // ---- evaluation and scoring -------------------------------------------------------------------------
+  public static final ConfigKey<String> EVALUATE_SPLIT = key("evaluate.split", choice("valid", "test"), "test", "Split evaluated.");
+  public static final ConfigKey<String> SCORE_MODEL = key("score.model", text(false), "latest",
+      "Model version to score with: latest, production, or a version number.");
+  public static final ConfigKey<String> SCORE_SPLIT = key("score.split", choice("train", "valid", "test", "all"), "test",
+      "Rows of the feature table to score.");
+  public static final ConfigKey<Integer> SCORE_BATCH_SIZE = key("score.batch_size", integer(1, 1 << 22), 4096, "Inference batch size.");
+
+  /** All keys, in declaration order. */
+  public static List<ConfigKey<?>> all() {
+    return Collections.unmodifiableList(ALL);
+  }
+
+  private static Map<String, String> orderedMap(String... kv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+    return m;
+  }
+}

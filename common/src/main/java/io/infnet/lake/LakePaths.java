@@ -1,0 +1,71 @@
+package io.infnet.lake;
+
+import io.infnet.config.InfnetConfig;
+import io.infnet.config.Keys;
+
+/**
+ * Where every table and model lives under {@code lake.root}. One place, so that jobs, tests,
+ * notebooks and the Airflow DAG agree. Paths are strings: the root may be any Hadoop URI.
+ */
+public record LakePaths(String root) {
+  public static LakePaths of(InfnetConfig config) {
+    return new LakePaths(config.get(Keys.LAKE_ROOT));
+  }
+
+  private String under(String relative) {
+    return root.endsWith("/") ? root + relative : root + "/" + relative;
+  }
+
+  /** Raw impression logs, 19 KuaiRand columns, partitioned by date. */
+  public String rawLog() {
+    return under("raw/log");
+  }
+
+  public String rawUsers() {
+    return under("raw/users");
+  }
+
+  public String rawVideos() {
+    return under("raw/videos");
+  }
+
+  /** The feature table the model reads (see FeatureSchema), partitioned by date. */
+  public String features() {
+    return under("features/impressions");
+  }
+
+  /** Vocabularies: field, value, index, count. */
+  public String vocabulary() {
+    return under("features/vocabulary");
+  }
+
+  /** Quantile bucket splits of the numeric fields. */
+  public String bucketSplits() {
+    return under("features/bucket_splits");
+  }
+
+  /** Data-quality report, one set of rows per feature build. */
+  public String quality() {
+    return under("features/quality");
+  }
+
+  /** Per-task predictions, partitioned by date. */
+  public String predictions() {
+    return under("predictions");
+  }
+
+  /** Metric history of every training run. */
+  public String trainingRuns() {
+    return under("training_runs");
+  }
+
+  /** Evaluation results (one row per run, split, task and metric). */
+  public String evaluations() {
+    return under("evaluations");
+  }
+
+  /** Model registry: models/name/version/. */
+  public String models() {
+    return under("models");
+  }
+}

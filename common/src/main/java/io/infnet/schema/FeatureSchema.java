@@ -1,0 +1,123 @@
+package io.infnet.schema;
+
+import io.infnet.config.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The contract between the feature store's output table and the model's input: which categorical fields
+ * (with their cardinalities), which behaviour sequences, which tasks. The feature store writes it as the
+ * feature table's property {@value #TABLE_PROPERTY}; the model records it in its manifest and refuses a
+ * table whose schema differs.
+ *
+ * <p>Feature table columns (documented in docs/FEATURE_TABLES.md):
+ * <ul>
+ *   <li>{@code user_id, video_id, time_ms} (long), {@code date} (yyyy-MM-dd, partition), {@code split} (train/valid/test)
+ *   <li>{@value #CAT_COLUMN}: array&lt;int&gt;, one id per field in {@link #fields()} order; 0 = missing/OOV
+ *   <li>{@code seq_<name>__<field>}: array&lt;int&gt; per sequence and event field, most recent first,
+ *       at most maxLength, unpadded (all fields of one sequence have the same length)
+ *   <li>{@code seq_<name>__gap}: array&lt;int&gt;, time-gap bucket per event in 1..gapBuckets (only if gapBuckets &gt; 0)
+ *   <li>{@code label_<task>}: int 0/1, null = label missing (masked in the loss)
+ * </ul>
+ */
+public record FeatureSchema(List<Field> fields, List<Sequence> sequences, List<String> tasks, int gapBuckets) {
+  public static final String TABLE_PROPERTY = "infnet.feature_schema";
+  public static final String CAT_COLUMN = "cat";
+  public static final List<String> KEY_COLUMNS = List.of("user_id", "video_id", "time_ms", "date", "split");
+
+  /** A categorical field: ids in [0, cardinality), 0 = missing/OOV. */
+  public record Field(String name, int cardinality) {
+    public Field {
+      if (cardinality < 1) throw new IllegalArgumentException("field " + name + ": cardinality must be >= 1, got " + cardinality);
+    }
+  }
+
+  /** A behaviour sequence; {@code fields.get(0)} is the item field, the rest side info; all are categorical fields. */
+  public record Sequence(String name, int maxLength, List<String> fields) {
+    public Sequence {
+      fields = List.copyOf(fields);
+      if (maxLength < 1) throw new IllegalArgumentException("sequence " + name + ": maxLength must be >= 1");
+      if (fields.isEmpty()) throw new IllegalArgumentException("sequence " + name + ": needs at least the item field");
+    }
+  }
+
+  public FeatureSchema {
+    fields = List.copyOf(fields);
+    sequences = List.copyOf(sequences);
+    tasks = List.copyOf(tasks);
+    for (Sequence s : sequences) {
+      for (String f : s.fields()) {
+        if (fields.stream().noneMatch(x -> x.name().equals(f))) {
+          throw new IllegalArgumentException("sequence " + s.name() + " uses field " + f + ", which is not a categorical field");
+        }
+      }
+    }
+  }
+
+  public static String sequenceColumn(String sequence, String field) {
+    return "seq_" + sequence + "__" + field;
+  }
+
+  public static String gapColumn(String sequence) {
+    return "seq_" + sequence + "__gap";
+  }
+
+  public static String labelColumn(String task) {
+    return "label_" + task;
+  }
+
+  /** Position of a field in {@link #CAT_COLUMN}. */
+  public int fieldIndex(String name) {
+    for (int i = 0; i < fields.size(); i++) if (fields.get(i).name().equals(name)) return i;
+    throw new IllegalArgumentException("no categorical field '" + name + "' in the feature schema");
+  }
+
+  public Field field(String name) {
+    return fields.get(fieldIndex(name));
+  }
+
+  public Map<String, Object> toPlain() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    List<Object> fs = new ArrayList<>();
+    for (Field f : fields) fs.add(new LinkedHashMap<>(Map.of("name", f.name(), "cardinality", f.cardinality())));
+    List<Object> ss = new ArrayList<>();
+    for (Sequence s : sequences) {
+      Map<String, Object> sm = new LinkedHashMap<>();
+      sm.put("name", s.name());
+      sm.put("max_length", s.maxLength());
+      sm.put("fields", s.fields());
+      ss.add(sm);
+    }
+    m.put("fields", fs);
+    m.put("sequences", ss);
+    m.put("tasks", tasks);
+    m.put("gap_buckets", gapBuckets);
+    return m;
+  }
+
+  public String toJson() {
+    return Json.write(toPlain());
+  }
+
+  @SuppressWarnings("unchecked")
+  public static FeatureSchema fromJson(String json) {
+    try {
+      Map<String, Object> m = (Map<String, Object>) Json.parse(json);
+      List<Field> fs = new ArrayList<>();
+      for (Object o : (List<Object>) m.get("fields")) {
+        Map<String, Object> f = (Map<String, Object>) o;
+        fs.add(new Field((String) f.get("name"), ((Number) f.get("cardinality")).intValue()));
+      }
+      List<Sequence> ss = new ArrayList<>();
+      for (Object o : (List<Object>) m.get("sequences")) {
+        Map<String, Object> s = (Map<String, Object>) o;
+        ss.add(new Sequence((String) s.get("name"), ((Number) s.get("max_length")).intValue(), (List<String>) s.get("fields")));
+      }
+      return new FeatureSchema(fs, ss, (List<String>) m.get("tasks"), ((Number) m.get("gap_buckets")).intValue());
+    } catch (ClassCastException | NullPointerException e) {
+      throw new IllegalArgumentException("not a feature schema JSON: " + json, e);
+    }
+  }
+}
