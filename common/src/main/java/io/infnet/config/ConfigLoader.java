@@ -176,6 +176,11 @@ public final class ConfigLoader {
     if (!validEnd.isAfter(trainEnd)) {
       throw new ConfigException("config key 'split.valid_end': expected a date after split.train_end=" + trainEnd + ", got " + validEnd);
     }
+    String from = c.get(Keys.SCORE_FROM_DATE);
+    String to = c.get(Keys.SCORE_TO_DATE);
+    if (!from.isEmpty() && !to.isEmpty() && LocalDate.parse(to).isBefore(LocalDate.parse(from))) {
+      throw new ConfigException("config key 'score.to_date': expected a date on or after score.from_date=" + from + ", got " + to);
+    }
     if (c.get(Keys.MODEL_TIME_GAP) && c.get(Keys.FEATURES_GAP_BUCKETS) == 0) {
       throw new ConfigException("config key 'model.time_gap': true needs features.gap_buckets > 0");
     }

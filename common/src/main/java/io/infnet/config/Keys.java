@@ -171,6 +171,10 @@ public final class Keys {
       "Model version to score with: latest, production, or a version number.");
   public static final ConfigKey<String> SCORE_SPLIT = key("score.split", choice("train", "valid", "test", "all"), "test",
       "Rows of the feature table to score.");
+  public static final ConfigKey<String> SCORE_FROM_DATE = key("score.from_date", date(true), "",
+      "Score only rows on or after this date (empty = no bound); the nightly DAG passes the run's date.");
+  public static final ConfigKey<String> SCORE_TO_DATE = key("score.to_date", date(true), "",
+      "Score only rows on or before this date (empty = no bound).");
   public static final ConfigKey<Integer> SCORE_BATCH_SIZE = key("score.batch_size", integer(1, 1 << 22), 4096, "Inference batch size.");
 
   /** All keys, in declaration order. */

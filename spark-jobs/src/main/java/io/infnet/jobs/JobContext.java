@@ -1,0 +1,73 @@
+package io.infnet.jobs;
+
+import io.infnet.config.InfnetConfig;
+import io.infnet.features.spark.SparkSessions;
+import io.infnet.lake.LakePaths;
+import java.io.IOException;
+import java.io.PrintStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** What a running job gets: its validated config, the lake, a Spark session (created on first use) and stdout. */
+public final class JobContext implements AutoCloseable {
+  private final Job job;
+  private final JobArgs args;
+  private final InfnetConfig config;
+  private final PrintStream out;
+  private SparkSession spark;
+
+  JobContext(Job job, JobArgs args, InfnetConfig config, PrintStream out) {
+    this.job = job;
+    this.args = args;
+    this.config = config;
+    this.out = out;
+  }
+
+  public InfnetConfig config() {
+    return config;
+  }
+
+  public JobArgs args() {
+    return args;
+  }
+
+  public LakePaths lake() {
+    return LakePaths.of(config);
+  }
+
+  public PrintStream out() {
+    return out;
+  }
+
+  /** The session, created on first use; the lake root is checked writable before any job touches it. */
+  public SparkSession spark() {
+    if (spark == null) {
+      spark = SparkSessions.getOrCreate(config, "infnet-" + job.name());
+      checkLakeWritable(spark, lake().root());
+    }
+    return spark;
+  }
+
+  private static void checkLakeWritable(SparkSession spark, String root) {
+    try {
+      Path rootPath = new Path(root);
+      FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(rootPath) && !fs.getFileStatus(rootPath).isDirectory()) {
+        throw new JobFailure("lake.root '" + root + "' is a file, expected a directory");
+      }
+      if (!fs.mkdirs(rootPath)) throw new IOException("cannot create the directory");
+      Path probe = new Path(rootPath, ".infnet-write-probe-" + ProcessHandle.current().pid());
+      fs.create(probe, true).close();
+      fs.delete(probe, false);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof JobFailure f) throw f;
+      throw new JobFailure("lake.root '" + root + "' is not writable: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (spark != null) spark.stop();
+  }
+}

@@ -1,0 +1,137 @@
+package io.infnet.jobs.registry;
+
+import io.infnet.jobs.JobFailure;
+import io.infnet.model.RankingModel;
+import io.infnet.model.io.ModelExport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Versioned models in the lake: {@code models/<name>/<version>/} holding {@code model.safetensors} and
+ * {@code manifest.json}, and a {@code models/<name>/PRODUCTION} pointer. Works on any Hadoop file system;
+ * a version appears atomically (written aside, then renamed), so a reader never sees half a model.
+ */
+public final class ModelRegistry {
+  public static final String WEIGHTS = "model.safetensors";
+  public static final String MANIFEST = "manifest.json";
+  private static final String PRODUCTION = "PRODUCTION";
+
+  private final Path root;
+  private final FileSystem fs;
+
+  public ModelRegistry(String modelsRoot, Configuration hadoopConf) {
+    try {
+      this.root = new Path(modelsRoot);
+      this.fs = root.getFileSystem(hadoopConf);
+    } catch (IOException e) {
+      throw new JobFailure("model registry " + modelsRoot + " cannot be opened: " + e.getMessage());
+    }
+  }
+
+  /** A registered model version. */
+  public record Entry(String name, int version, String path) {}
+
+  /** Stored bytes of one version: what executors receive by broadcast. */
+  public record Artifact(Entry entry, byte[] manifest, byte[] weights) {}
+
+  /** Exports the model with its provenance and registers it as the next version of {@code name}. */
+  public Entry register(String name, RankingModel model, Map<String, Object> provenance) throws IOException {
+    java.nio.file.Path local = Files.createTempDirectory("infnet-model-");
+    try {
+      ModelExport.save(model, local, provenance);
+      Path modelDir = new Path(root, name);
+      fs.mkdirs(modelDir);
+      Path staging = new Path(modelDir, ".staging-" + UUID.randomUUID());
+      fs.copyFromLocalFile(false, true, new Path(local.toUri()), staging);
+      for (int attempt = 0; attempt < 100; attempt++) {
+        int version = latestVersion(name) + 1;
+        Path target = new Path(modelDir, String.valueOf(version));
+        if (fs.rename(staging, target)) return new Entry(name, version, target.toString());
+      }
+      throw new IOException("could not claim a version number under " + modelDir);
+    } finally {
+      deleteLocal(local);
+    }
+  }
+
+  /** Resolves "latest", "production" or a version number to a registered version. */
+  public Entry resolve(String name, String selector) throws IOException {
+    int version;
+    if (selector.equals("latest")) {
+      version = latestVersion(name);
+      if (version == 0) throw new JobFailure("no model '" + name + "' in " + root + ": run 'bin/infnet train' first");
+    } else if (selector.equals("production")) {
+      Path pointer = new Path(new Path(root, name), PRODUCTION);
+      if (!fs.exists(pointer)) throw new JobFailure("model '" + name + "' has no production version: promote one first");
+      version = Integer.parseInt(new String(readAll(pointer), StandardCharsets.UTF_8).trim());
+    } else if (selector.matches("[0-9]+")) {
+      version = Integer.parseInt(selector);
+    } else {
+      throw new JobFailure("score.model: expected latest, production or a version number, got '" + selector + "'");
+    }
+    Path dir = new Path(new Path(root, name), String.valueOf(version));
+    if (!fs.exists(new Path(dir, MANIFEST))) throw new JobFailure("model '" + name + "' has no version " + version + " in " + root);
+    return new Entry(name, version, dir.toString());
+  }
+
+  /** Points {@code production} at a registered version (written aside, then renamed over the pointer). */
+  public void promote(Entry entry) throws IOException {
+    Path modelDir = new Path(root, entry.name());
+    Path tmp = new Path(modelDir, ".production-" + UUID.randomUUID());
+    try (OutputStream out = fs.create(tmp, false)) {
+      out.write((entry.version() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    Path pointer = new Path(modelDir, PRODUCTION);
+    fs.delete(pointer, false);
+    if (!fs.rename(tmp, pointer)) throw new IOException("could not write " + pointer);
+  }
+
+  public Artifact read(Entry entry) throws IOException {
+    Path dir = new Path(entry.path());
+    return new Artifact(entry, readAll(new Path(dir, MANIFEST)), readAll(new Path(dir, WEIGHTS)));
+  }
+
+  public List<Integer> versions(String name) throws IOException {
+    Path modelDir = new Path(root, name);
+    List<Integer> out = new ArrayList<>();
+    if (!fs.exists(modelDir)) return out;
+    for (FileStatus s : fs.listStatus(modelDir)) {
+      String n = s.getPath().getName();
+      if (s.isDirectory() && n.matches("[0-9]+")) out.add(Integer.parseInt(n));
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
+  private int latestVersion(String name) throws IOException {
+    List<Integer> v = versions(name);
+    return v.isEmpty() ? 0 : v.get(v.size() - 1);
+  }
+
+  private byte[] readAll(Path p) throws IOException {
+    try (InputStream in = fs.open(p)) {
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      in.transferTo(buf);
+      return buf.toByteArray();
+    }
+  }
+
+  private static void deleteLocal(java.nio.file.Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (java.nio.file.Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.infnet.jobs.score;
+
+import io.infnet.config.InfnetConfig;
+import io.infnet.config.Keys;
+import io.infnet.jobs.JobFailure;
+import io.infnet.jobs.data.FeatureSnapshot;
+import io.infnet.jobs.registry.ModelRegistry;
+import io.infnet.model.RankingModel;
+import io.infnet.model.io.ModelExport;
+import io.infnet.schema.FeatureSchema;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** The registered model a scoring or evaluation run uses, checked against the feature table before any row is scored. */
+public record ScoringModel(ModelRegistry.Artifact artifact, FeatureSchema schema) {
+
+  public static ScoringModel open(SparkSession spark, InfnetConfig config, String modelsRoot, FeatureSnapshot snapshot)
+      throws IOException {
+    ModelRegistry registry = new ModelRegistry(modelsRoot, spark.sparkContext().hadoopConfiguration());
+    ModelRegistry.Entry entry = registry.resolve(config.get(Keys.TRAIN_MODEL_NAME), config.get(Keys.SCORE_MODEL));
+    ModelRegistry.Artifact artifact = registry.read(entry);
+    FeatureSchema modelSchema;
+    try (RankingModel model = ModelExport.load(artifact.manifest(), artifact.weights())) {
+      modelSchema = model.spec().schema();
+    }
+    List<String> problems = differences(modelSchema, snapshot.schema());
+    if (!problems.isEmpty()) {
+      throw new JobFailure("model " + entry.name() + " v" + entry.version() + " does not fit feature table " + snapshot.path()
+          + " (Delta version " + snapshot.version() + "): " + String.join("; ", problems));
+    }
+    return new ScoringModel(artifact, modelSchema);
+  }
+
+  public ModelRegistry.Entry entry() {
+    return artifact.entry();
+  }
+
+  /** Field order, cardinalities, sequences and labels must match what the model was trained on. */
+  static List<String> differences(FeatureSchema model, FeatureSchema table) {
+    List<String> out = new ArrayList<>();
+    if (!model.fields().equals(table.fields())) {
+      for (int i = 0; i < Math.max(model.fields().size(), table.fields().size()); i++) {
+        Object m = i < model.fields().size() ? model.fields().get(i) : "nothing";
+        Object t = i < table.fields().size() ? table.fields().get(i) : "nothing";
+        if (!m.equals(t)) {
+          out.add("field #" + i + ": model has " + m + ", table has " + t);
+          break;
+        }
+      }
+    }
+    if (!model.sequences().equals(table.sequences())) out.add("sequences: model " + model.sequences() + ", table " + table.sequences());
+    if (model.gapBuckets() != table.gapBuckets()) out.add("gap buckets: model " + model.gapBuckets() + ", table " + table.gapBuckets());
+    if (!table.tasks().containsAll(model.tasks())) out.add("tasks: model " + model.tasks() + ", table labels " + table.tasks());
+    return out;
+  }
+}

@@ -1,0 +1,90 @@
+package io.infnet.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** bin/infnet through both submit paths: the assembled Spark home (no SPARK_HOME) and $SPARK_HOME/bin/spark-submit. */
+class LauncherIT {
+  @TempDir Path tmp;
+
+  static Stream<Arguments> paths() {
+    return Stream.of(Arguments.of("no SPARK_HOME", null), Arguments.of("SPARK_HOME", LauncherProcess.ASSEMBLED_SPARK_HOME));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void configJobPrintsTheValidatedConfig(String label, Path sparkHome) throws Exception {
+    LauncherProcess.Result r = LauncherProcess.run(sparkHome, 120, "config", "--set", "model.dim=16", "--set", "tasks.names=click,like");
+    assertEquals(0, r.exitCode(), r.all());
+    assertTrue(r.stdout().contains("\"model.dim\":16"), r.stdout());
+    assertTrue(r.stdout().contains("\"tasks.names\":[\"click\",\"like\"]"), r.stdout());
+    assertTrue(r.stdout().contains("config hash: "), r.stdout());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void badInputGivesOneClearLineAndExitCode(String label, Path sparkHome) throws Exception {
+    LauncherProcess.Result job = LauncherProcess.run(sparkHome, 120, "trian");
+    assertEquals(2, job.exitCode(), job.all());
+    assertTrue(job.stderr().contains("infnet: error: unknown job 'trian' (jobs: datagen, features, train, evaluate, score, quickstart, promote, config)"), job.stderr());
+
+    LauncherProcess.Result key = LauncherProcess.run(sparkHome, 120, "train", "--set", "train.batchsize=10");
+    assertEquals(2, key.exitCode(), key.all());
+    assertTrue(key.stderr().contains("unknown config key 'train.batchsize'"), key.stderr());
+
+    LauncherProcess.Result type = LauncherProcess.run(sparkHome, 120, "train", "--set", "train.epochs=many");
+    assertEquals(2, type.exitCode(), type.all());
+    assertTrue(type.stderr().contains("config key 'train.epochs' (from --set): expected an integer in [1, 10000], got 'many'"), type.stderr());
+
+    LauncherProcess.Result file = LauncherProcess.run(sparkHome, 120, "features", "--config", tmp.resolve("missing.yaml").toString());
+    assertEquals(2, file.exitCode(), file.all());
+    assertTrue(file.stderr().contains("missing.yaml does not exist"), file.stderr());
+  }
+
+  @Test
+  void everyJobHasHelp() throws Exception {
+    for (String job : Main.JOBS.keySet()) {
+      LauncherProcess.Result r = LauncherProcess.run(null, 120, job, "--help");
+      assertEquals(0, r.exitCode(), r.all());
+      assertTrue(r.stdout().startsWith("usage: bin/infnet " + job), r.stdout());
+    }
+    LauncherProcess.Result list = LauncherProcess.run(null, 120, "--help");
+    assertEquals(0, list.exitCode(), list.all());
+    for (String job : Arrays.asList("datagen", "features", "train", "evaluate", "score", "quickstart")) {
+      assertTrue(list.stdout().contains("  " + job + " "), list.stdout());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void unwritableLakeStopsBeforeWritingAnything(String label, Path sparkHome) throws Exception {
+    Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+    LauncherProcess.Result r = LauncherProcess.run(sparkHome, 180, "datagen", "--set", "lake.root=" + file.resolve("lake"));
+    assertEquals(1, r.exitCode(), r.all());
+    assertTrue(r.stderr().contains("infnet: error: lake.root '" + file.resolve("lake") + "' is not writable"), r.stderr());
+    assertEquals("x", Files.readString(file));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paths")
+  void sparkJobRunsOnBothPathsWithJava17Flags(String label, Path sparkHome) throws Exception {
+    Path lake = tmp.resolve("lake");
+    LauncherProcess.Result r = LauncherProcess.run(sparkHome, 300, "datagen", "--set", "lake.root=" + lake,
+        "--set", "datagen.users=50", "--set", "datagen.videos=40", "--set", "datagen.days=2", "--master", "local[2]");
+    assertEquals(0, r.exitCode(), r.all());
+    assertTrue(r.stdout().matches("(?s).*datagen: [0-9,]+ impressions -> .*"), r.stdout());
+    assertTrue(Files.isDirectory(lake.resolve("raw/log/_delta_log")), "raw log is a Delta table");
+    assertFalse(r.stderr().contains("InaccessibleObjectException"), r.stderr());
+  }
+}

@@ -1,0 +1,93 @@
+package io.infnet.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's main command at a small size: every table, the model and the summary, end to end. */
+class QuickstartIT {
+  @TempDir Path tmp;
+
+  @Test
+  void quickstartLeavesEveryTableTheModelAndASummary() throws Exception {
+    Path lake = tmp.resolve("lake");
+    String[] small = {"--set", "lake.root=" + lake, "--set", "datagen.users=400", "--set", "datagen.videos=300",
+        "--set", "datagen.days=8", "--set", "datagen.impressions_per_user_day=12", "--set", "split.train_end=2022-04-13",
+        "--set", "split.valid_end=2022-04-14", "--set", "train.epochs=2", "--set", "train.batch_size=256",
+        "--set", "model.dim=16", "--set", "features.sequence_max_length=10", "--set", "spark.shuffle_partitions=4"};
+    LauncherProcess.Result r = LauncherProcess.run(null, 900, concat("quickstart", small));
+    assertEquals(0, r.exitCode(), r.all());
+    String out = r.stdout();
+    assertTrue(out.contains("== quickstart summary =="), out);
+    for (String table : new String[] {"raw/log", "raw/users", "raw/videos", "features/impressions", "predictions",
+        "training_runs", "evaluations", "features/vocabulary"}) {
+      assertTrue(Files.isDirectory(lake.resolve(table).resolve("_delta_log")), table + " is a Delta table");
+    }
+    Path model = lake.resolve("models/infnet/1");
+    assertTrue(Files.size(model.resolve("model.safetensors")) > 1000, "weights exported");
+    assertTrue(Files.readString(model.resolve("manifest.json")).contains("config_hash"), "manifest records the config");
+
+    // The trained model beats chance on the test split for every task.
+    for (String task : new String[] {"click", "like", "long_view"}) {
+      Matcher m = Pattern.compile("(?m)^" + task + "\\s+[0-9,]+\\s+[0-9,]+\\s+([0-9.]+)").matcher(out);
+      assertTrue(m.find(), "a metrics row for " + task + " in:\n" + out);
+      assertTrue(Double.parseDouble(m.group(1)) > 0.55, task + " test AUC " + m.group(1));
+    }
+    Matcher written = Pattern.compile("predictions written: ([0-9,]+)").matcher(out);
+    assertTrue(written.find(), out);
+    long predictions = Long.parseLong(written.group(1).replace(",", ""));
+    assertTrue(predictions > 0, out);
+
+    // Promote v1, then score again with the production model: the same date partitions are replaced.
+    LauncherProcess.Result promoted = LauncherProcess.run(null, 300, concat("promote", small));
+    assertEquals(0, promoted.exitCode(), promoted.all());
+    assertTrue(promoted.stdout().contains("promote: infnet version 1 is now production"), promoted.stdout());
+    String[] production = concat("score", small);
+    production = java.util.Arrays.copyOf(production, production.length + 2);
+    production[production.length - 2] = "--set";
+    production[production.length - 1] = "score.model=production";
+    LauncherProcess.Result again = LauncherProcess.run(null, 600, production);
+    assertEquals(0, again.exitCode(), again.all());
+    assertTrue(again.stdout().contains("score: " + written.group(1) + " predictions"), again.stdout());
+
+    notebookQueriesRunOn(lake, predictions);
+  }
+
+  /** Every SQL paragraph of the Zeppelin note runs on this lake and returns rows. */
+  private static void notebookQueriesRunOn(Path lake, long predictions) throws Exception {
+    String note = Files.readString(LauncherProcess.PROJECT.resolve("notebooks/infnet-runs.zpln"));
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> json = (java.util.Map<String, Object>) io.infnet.config.Json.parse(note);
+    org.apache.spark.sql.SparkSession spark = io.infnet.features.spark.SparkSessions.getOrCreate(
+        io.infnet.config.InfnetConfig.defaults().with("spark.master=local[2]", "spark.shuffle_partitions=2"), "notebook-check");
+    int queries = 0;
+    try {
+      for (Object o : (java.util.List<?>) json.get("paragraphs")) {
+        String text = (String) ((java.util.Map<?, ?>) o).get("text");
+        if (!text.startsWith("%spark.sql")) continue;
+        String sql = text.substring(text.indexOf('\n') + 1).replace("${lake=./lake}", lake.toString());
+        long rows = spark.sql(sql).count();
+        assertTrue(rows > 0, "notebook query returned nothing:\n" + sql);
+        queries++;
+      }
+      long tableRows = spark.read().format("delta").load(lake.resolve("predictions").toString()).count();
+      assertEquals(predictions, tableRows, "the predictions table holds each scored row once after two scoring runs");
+    } finally {
+      spark.stop();
+    }
+    assertTrue(queries >= 5, "the note has its SQL paragraphs");
+  }
+
+  private static String[] concat(String job, String[] rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = job;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+}
