@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs bin/infnet as a user would, in its own process, and captures what it prints. */
 final class LauncherProcess {
   static final Path PROJECT = Path.of(System.getProperty("infnet.project.dir", "..")).toAbsolutePath().normalize();
-  static final Path ASSEMBLED_SPARK_HOME = PROJECT.resolve("spark-jobs/target/spark-home");
+  static final Path ASSEMBLED_SPARK_HOME = PROJECT.resolve("spark-home/target/spark-home");
 
   record Result(int exitCode, String stdout, String stderr) {
     String all() {
