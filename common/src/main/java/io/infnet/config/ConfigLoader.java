@@ -42,6 +42,22 @@ public final class ConfigLoader {
     return apply(new InfnetConfig(values), sets, "from --set");
   }
 
+  /** Rebuilds a config from its recorded JSON ({@link InfnetConfig#toJson()}): what executors and resumed runs use. */
+  @SuppressWarnings("unchecked")
+  public static InfnetConfig fromJson(String json, String source) {
+    Object doc;
+    try {
+      doc = Json.parse(json);
+    } catch (YAMLException e) {
+      throw new ConfigException("recorded config (" + source + ") is not valid JSON: " + e.getMessage());
+    }
+    if (!(doc instanceof Map<?, ?> m)) throw new ConfigException("recorded config (" + source + ") is not a JSON object");
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (ConfigKey<?> k : Keys.all()) values.put(k.name(), k.defaultValue());
+    flatten("", (Map<String, Object>) m, values, source);
+    return apply(new InfnetConfig(values), List.of(), source);
+  }
+
   static InfnetConfig apply(InfnetConfig base, List<String> sets, String source) {
     Map<String, Object> values = new LinkedHashMap<>(base.values());
     for (String assignment : sets) {

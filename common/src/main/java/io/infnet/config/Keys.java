@@ -158,8 +158,10 @@ public final class Keys {
       "Early stopping: epochs without a better mean validation AUC.");
   public static final ConfigKey<Long> TRAIN_SEED = key("train.seed", longInteger(0, Long.MAX_VALUE), 7L,
       "Seed of initialisation, shuffling and dropout.");
-  public static final ConfigKey<Integer> TRAIN_WORKERS = key("train.workers", integer(1, 100000), 1,
-      "Data-parallel workers (one training task per executor JVM).");
+  public static final ConfigKey<Integer> TRAIN_WORKERS = key("train.workers", integer(1, 64), 1,
+      "Synchronous data-parallel workers, one per executor JVM (a divisor of 64); 1 on local[*].");
+  public static final ConfigKey<Integer> TRAIN_CHECKPOINT_EVERY = key("train.checkpoint_every", integer(0, MAX), 500,
+      "Checkpoint to the lake every this many steps (and after every epoch); 0 = after epochs only.");
   public static final ConfigKey<Integer> TRAIN_THREADS = key("train.threads", integer(0, 1024), 0,
       "Intra-op threads per worker (0 = cores of the JVM).");
   public static final ConfigKey<String> TRAIN_DEVICE = key("train.device", choice("cpu", "gpu"), "cpu",

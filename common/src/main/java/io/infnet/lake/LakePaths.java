@@ -64,6 +64,11 @@ public record LakePaths(String root) {
     return under("evaluations");
   }
 
+  /** Training checkpoints: checkpoints/model name/run id/step-N/. */
+  public String checkpoints() {
+    return under("checkpoints");
+  }
+
   /** Model registry: models/name/version/. */
   public String models() {
     return under("models");

@@ -104,6 +104,7 @@ class ConfigLoaderTest {
     Files.writeString(recorded, c.toJson());
     InfnetConfig reloaded = ConfigLoader.load(recorded, List.of());
     assertEquals(c, reloaded);
+    assertEquals(c, ConfigLoader.fromJson(c.toJson(), "test"));
     assertEquals(c.hash(), reloaded.hash());
   }
 

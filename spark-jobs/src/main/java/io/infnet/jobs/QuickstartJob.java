@@ -30,7 +30,7 @@ final class QuickstartJob implements Job {
     context.out().println("quickstart: 2/5 features");
     FeatureBuildResult features = FeaturesJob.build(context);
     context.out().println("quickstart: 3/5 train");
-    TrainingRun.Outcome trained = TrainingRun.execute(context);
+    TrainingRun.Outcome trained = TrainingRun.execute(context, false);
     context.out().println("quickstart: 4/5 evaluate");
     EvaluationRun.Result evaluated = EvaluateJob.evaluate(context);
     context.out().println("quickstart: 5/5 score");
@@ -46,7 +46,7 @@ final class QuickstartJob implements Job {
     context.out().printf("predictions written: %,d%n", scored.rowsWritten());
     context.out().printf("model: %s%n", trained.model().path());
     context.out().printf("training history: %s, evaluations: %s%n", context.lake().trainingRuns(), context.lake().evaluations());
-    context.out().printf("quickstart finished in %s%n", io.infnet.jobs.train.ProgressReporter.duration((System.nanoTime() - started) / 1e9));
+    context.out().printf("quickstart finished in %s%n", Tables.duration((System.nanoTime() - started) / 1e9));
   }
 
   private static String tablesSummary(DatagenResult raw, FeatureBuildResult features, TrainingRun.Outcome trained,

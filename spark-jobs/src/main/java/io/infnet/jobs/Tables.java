@@ -46,6 +46,12 @@ public final class Tables {
     return sb.toString();
   }
 
+  /** 75 s -> "1m15s", 4000 s -> "1h06m". */
+  public static String duration(double seconds) {
+    long s = Math.max(0, Math.round(seconds));
+    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%dm%02ds", s / 60, s % 60);
+  }
+
   public static String format(Object v) {
     if (v == null) return "";
     if (v instanceof Double d) return Double.isNaN(d) ? "NaN" : String.format("%.4f", d);

@@ -15,8 +15,13 @@ final class TrainJob implements Job {
   }
 
   @Override
+  public java.util.List<String> flags() {
+    return java.util.List.of("--resume");
+  }
+
+  @Override
   public void run(JobContext context) throws Exception {
-    TrainingRun.Outcome o = TrainingRun.execute(context);
+    TrainingRun.Outcome o = TrainingRun.execute(context, context.args().hasFlag("--resume"));
     context.out().printf("train: best epoch %d of %d, valid AUC %s%n", o.result().bestEpoch(), o.result().epochsRun(),
         o.result().bestValidAuc());
     context.out().printf("train: registered %s version %d at %s%n", o.model().name(), o.model().version(), o.model().path());

@@ -34,11 +34,18 @@ public final class FeatureSnapshot {
   }
 
   public static FeatureSnapshot open(SparkSession spark, String path, InfnetConfig config) {
+    return open(spark, path, config, -1);
+  }
+
+  /** Opens a given Delta version (a resumed run must read what the interrupted one read); -1 = the current one. */
+  public static FeatureSnapshot open(SparkSession spark, String path, InfnetConfig config, long atVersion) {
     if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
       throw new JobFailure("feature table " + path + " does not exist: run 'bin/infnet features' first");
     }
-    long version = FeatureTables.currentVersion(spark, path);
-    FeatureSchema schema = FeatureTables.readSchema(spark, path);
+    long current = FeatureTables.currentVersion(spark, path);
+    if (atVersion > current) throw new JobFailure("feature table " + path + " has no Delta version " + atVersion);
+    long version = atVersion >= 0 ? atVersion : current;
+    FeatureSchema schema = atVersion >= 0 ? readSchemaAt(spark, path, version) : FeatureTables.readSchema(spark, path);
     checkMatchesConfig(schema, config, path);
     return new FeatureSnapshot(spark, path, version, schema);
   }
@@ -62,6 +69,13 @@ public final class FeatureSnapshot {
       throw new JobFailure("feature table " + path + " has sequences " + sequences + " but features.sequences is "
           + config.get(Keys.FEATURES_SEQUENCES) + ": rebuild it with 'bin/infnet features' for this config");
     }
+  }
+
+  /** The schema recorded in the table's properties as of a version (from the Delta log). */
+  private static FeatureSchema readSchemaAt(SparkSession spark, String path, long version) {
+    if (version == FeatureTables.currentVersion(spark, path)) return FeatureTables.readSchema(spark, path);
+    throw new JobFailure("feature table " + path + " changed since Delta version " + version
+        + " (now " + FeatureTables.currentVersion(spark, path) + "): the run cannot resume on different data; start a new run");
   }
 
   public String path() {

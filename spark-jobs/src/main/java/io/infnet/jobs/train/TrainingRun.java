@@ -6,97 +6,145 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.infnet.config.InfnetConfig;
+import io.infnet.config.Json;
 import io.infnet.config.Keys;
 import io.infnet.jobs.BuildInfo;
 import io.infnet.jobs.JobContext;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
-import io.infnet.jobs.data.RowBatches;
+import io.infnet.jobs.dist.DistributedTrainer;
 import io.infnet.jobs.registry.ModelRegistry;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.Models;
-import io.infnet.model.RankingModel;
-import io.infnet.model.data.Batch;
-import io.infnet.model.train.Trainer;
-import io.infnet.model.train.TrainingLoop;
-import io.infnet.model.train.TrainingOptions;
-import io.infnet.model.train.TrainingResult;
+import io.infnet.model.NetworkModel;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One training run: a pinned feature-table snapshot, checked before anything trains; the model trained by
- * the model module's loop on batches streamed from Spark; the result registered with its provenance and
- * its metric history appended to {@code training_runs}.
+ * One training run: a pinned feature-table snapshot checked before anything trains, synchronous data-parallel
+ * training ({@link DistributedTrainer}; one worker on local[*]), the result registered with its provenance and
+ * its metric history appended to {@code training_runs}. {@code --resume} continues the newest unfinished run of
+ * the same model and config from its latest checkpoint.
  */
 public final class TrainingRun {
+  private static final String RUN_FILE = "run.json";
+  private static final String FINISHED = "FINISHED";
+
   /** What a finished run produced. */
-  public record Outcome(String runId, ModelRegistry.Entry model, TrainingResult result, String featurePath,
+  public record Outcome(String runId, ModelRegistry.Entry model, DistributedTrainer.Result result, String featurePath,
       long featureVersion, Map<String, Long> rowsPerSplit) {}
 
   private TrainingRun() {}
 
-  public static Outcome execute(JobContext context) throws IOException {
+  public static Outcome execute(JobContext context, boolean resume) throws IOException {
     InfnetConfig config = context.config();
     SparkSession spark = context.spark();
-    if (config.get(Keys.TRAIN_WORKERS) > 1) {
-      throw new JobFailure("train.workers=" + config.get(Keys.TRAIN_WORKERS)
-          + ": this build trains in one JVM (the driver); set train.workers=1");
+    String modelName = config.get(Keys.TRAIN_MODEL_NAME);
+    Path runsDir = new Path(context.lake().checkpoints(), modelName);
+    FileSystem fs = runsDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+
+    String runId;
+    FeatureSnapshot snapshot;
+    if (resume) {
+      Map<String, Object> run = unfinishedRun(fs, runsDir, config);
+      runId = (String) run.get("run_id");
+      snapshot = FeatureSnapshot.open(spark, context.lake().features(), config, ((Number) run.get("features_version")).longValue());
+      context.out().printf("train: resuming run %s%n", runId);
+    } else {
+      runId = Instant.now().toString().replaceAll("[-:.]", "").substring(0, 15) + "-" + UUID.randomUUID().toString().substring(0, 8);
+      snapshot = FeatureSnapshot.open(spark, context.lake().features(), config);
     }
-    FeatureSnapshot snapshot = FeatureSnapshot.open(spark, context.lake().features(), config);
     FeatureSchema schema = snapshot.schemaFor(config.get(Keys.TASKS));
-    Dataset<Row> train = snapshot.split("train");
-    Dataset<Row> valid = snapshot.split("valid");
     Map<String, Long> rows = new LinkedHashMap<>();
-    rows.put("train", checkTrainable(train, schema.tasks(), "train", snapshot.path()));
-    rows.put("valid", checkTrainable(valid, List.of(), "valid", snapshot.path()));
+    rows.put("train", checkTrainable(snapshot.split("train"), schema.tasks(), "train", snapshot.path()));
+    rows.put("valid", checkTrainable(snapshot.split("valid"), List.of(), "valid", snapshot.path()));
+    Path runDir = new Path(runsDir, runId);
+    if (!resume) writeRunFile(fs, runDir, runId, config, snapshot);
+    context.out().printf("train: run %s on %s (Delta version %d): %,d train rows, %,d valid rows%n",
+        runId, snapshot.path(), snapshot.version(), rows.get("train"), rows.get("valid"));
 
-    String runId = Instant.now().toString().replaceAll("[-:.]", "").substring(0, 15) + "-" + UUID.randomUUID().toString().substring(0, 8);
-    int batchSize = config.get(Keys.TRAIN_BATCH_SIZE);
-    long stepsPerEpoch = (rows.get("train") + batchSize - 1) / batchSize;
-    context.out().printf("train: run %s on %s (Delta version %d): %,d train rows, %,d valid rows, %d steps/epoch%n",
-        runId, snapshot.path(), snapshot.version(), rows.get("train"), rows.get("valid"), stepsPerEpoch);
+    DistributedTrainer.Result result = DistributedTrainer.train(spark, config, snapshot, schema, runDir.toString(), context.out());
+    context.out().printf("train: %d steps; compute %.1f s, communication %.1f s (worker 0)%n", result.steps(),
+        result.computeSeconds(), result.communicationSeconds());
 
-    RowBatches batches = new RowBatches(schema, config.get(Keys.MODEL_OUT_OF_RANGE_IDS).equals("oov"));
     ModelSpec spec = ModelSpec.from(config, schema);
-    long seed = config.get(Keys.TRAIN_SEED);
-    try (RankingModel model = Models.create(spec, seed);
-        Trainer trainer = new Trainer(model, TrainingOptions.from(config))) {
-      context.out().printf("train: %s with %,d parameters%n", config.get(Keys.MODEL_TYPE), model.parameterCount());
-      ProgressReporter progress = new ProgressReporter(context.out(), stepsPerEpoch, config.get(Keys.TRAIN_EPOCHS));
-      AtomicInteger epoch = new AtomicInteger();
-      Supplier<Iterator<Batch>> trainBatches =
-          () -> stream(batches, FeatureSnapshot.shuffled(train, seed + epoch.incrementAndGet()), batchSize);
-      Supplier<Iterator<Batch>> validBatches = () -> stream(batches, valid, config.get(Keys.SCORE_BATCH_SIZE));
-      TrainingResult result = TrainingLoop.fit(trainer, trainBatches, validBatches, progress);
-
-      Map<String, Object> provenance = provenance(config, runId, snapshot, rows, result);
+    try (NetworkModel model = (NetworkModel) Models.create(spec, config.get(Keys.TRAIN_SEED))) {
+      model.setWeights(result.weights());
       ModelRegistry registry = new ModelRegistry(context.lake().models(), spark.sparkContext().hadoopConfiguration());
-      ModelRegistry.Entry entry = registry.register(config.get(Keys.TRAIN_MODEL_NAME), model, provenance);
-      RunHistoryTable.append(spark, context.lake().trainingRuns(), runId, entry.name(), entry.version(), progress.history());
+      ModelRegistry.Entry entry = registry.register(modelName, model, provenance(config, runId, snapshot, rows, result));
+      RunHistoryTable.append(spark, context.lake().trainingRuns(), runId, entry.name(), entry.version(), result.history());
+      try (OutputStream out = fs.create(new Path(runDir, FINISHED), true)) {
+        out.write((entry.name() + "/" + entry.version() + "\n").getBytes(StandardCharsets.UTF_8));
+      }
       return new Outcome(runId, entry, result, snapshot.path(), snapshot.version(), rows);
     }
+  }
+
+  private static void writeRunFile(FileSystem fs, Path runDir, String runId, InfnetConfig config, FeatureSnapshot snapshot)
+      throws IOException {
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("run_id", runId);
+    run.put("config_hash", config.hash());
+    run.put("features_path", snapshot.path());
+    run.put("features_version", snapshot.version());
+    run.put("started_at", Instant.now().toString());
+    fs.mkdirs(runDir);
+    try (OutputStream out = fs.create(new Path(runDir, RUN_FILE), false)) {
+      out.write(Json.write(run).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The newest run of this model without a FINISHED marker; its config must be this one. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> unfinishedRun(FileSystem fs, Path runsDir, InfnetConfig config) throws IOException {
+    List<Path> runs = new ArrayList<>();
+    if (fs.exists(runsDir)) {
+      for (FileStatus s : fs.listStatus(runsDir)) if (s.isDirectory()) runs.add(s.getPath());
+    }
+    runs.sort(Comparator.comparing(Path::getName).reversed());
+    Optional<Path> latest = Optional.empty();
+    for (Path r : runs) {
+      if (fs.exists(new Path(r, RUN_FILE)) && !fs.exists(new Path(r, FINISHED))) {
+        latest = Optional.of(r);
+        break;
+      }
+    }
+    if (latest.isEmpty()) throw new JobFailure("--resume: no unfinished run of model '" + config.get(Keys.TRAIN_MODEL_NAME) + "' under " + runsDir);
+    Map<String, Object> run;
+    try (InputStream in = fs.open(new Path(latest.get(), RUN_FILE))) {
+      run = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    if (!config.hash().equals(run.get("config_hash"))) {
+      throw new JobFailure("--resume: run " + run.get("run_id") + " was started with config hash " + run.get("config_hash")
+          + ", this config's is " + config.hash() + ": resume with the same --config/--set, or start a new run");
+    }
+    return run;
   }
 
   /** An empty split, or a task without positives, stops the run before it starts. */
   private static long checkTrainable(Dataset<Row> rows, List<String> tasks, String split, String path) {
     List<Column> aggs = new ArrayList<>();
-    aggs.add(count(lit(1)));
     for (String t : tasks) aggs.add(sum(col(FeatureSchema.labelColumn(t))));
-    Row r = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+    Row r = rows.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
     long n = r.getLong(0);
     if (n == 0) throw new JobFailure("the " + split + " split of " + path + " is empty: check split.train_end / split.valid_end");
     for (int i = 0; i < tasks.size(); i++) {
@@ -107,19 +155,16 @@ public final class TrainingRun {
     return n;
   }
 
-  private static Iterator<Batch> stream(RowBatches batches, Dataset<Row> rows, int batchSize) {
-    Column[] cols = batches.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-    return batches.batches(rows.select(cols).toLocalIterator(), batchSize, r -> {});
-  }
-
   private static Map<String, Object> provenance(InfnetConfig config, String runId, FeatureSnapshot snapshot,
-      Map<String, Long> rows, TrainingResult result) {
+      Map<String, Long> rows, DistributedTrainer.Result result) {
     Map<String, Object> features = new LinkedHashMap<>();
     features.put("path", snapshot.path());
     features.put("delta_version", snapshot.version());
     features.put("rows", new LinkedHashMap<>(rows));
     Map<String, Object> training = new LinkedHashMap<>();
     training.put("run_id", runId);
+    training.put("workers", config.get(Keys.TRAIN_WORKERS));
+    training.put("steps", result.steps());
     training.put("epochs_run", result.epochsRun());
     training.put("best_epoch", result.bestEpoch());
     training.put("best_valid_auc", new LinkedHashMap<>(result.bestValidAuc()));

@@ -1,0 +1,125 @@
+package io.infnet.jobs.dist;
+
+import io.infnet.config.Json;
+import io.infnet.model.train.Trainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Checkpoints of one training run in the lake ({@code checkpoints/<run>/step-<N>/}): the trainer's files (weights,
+ * optimizer state, step), the loop's state ({@code loop.json}: epoch, early-stopping state, history, data position)
+ * and {@code checksums.json} (sha256 of every file). A checkpoint appears atomically (staged, then renamed); a
+ * corrupted one is refused, never loaded.
+ */
+final class CheckpointStore {
+  static final String LOOP_STATE = "loop.json";
+  private static final String CHECKSUMS = "checksums.json";
+  private final Path root;
+  private final FileSystem fs;
+
+  CheckpointStore(String root, Configuration conf) throws IOException {
+    this.root = new Path(root);
+    this.fs = this.root.getFileSystem(conf);
+  }
+
+  /** Writes the trainer's state plus the loop's state as checkpoint {@code step-<trainer.stepCount()>}. */
+  void save(Trainer trainer, Map<String, Object> loopState, Map<String, byte[]> extraFiles) throws IOException {
+    java.nio.file.Path local = Files.createTempDirectory("infnet-ckpt-");
+    try {
+      trainer.saveCheckpoint(local);
+      Files.writeString(local.resolve(LOOP_STATE), Json.write(loopState), StandardCharsets.UTF_8);
+      for (Map.Entry<String, byte[]> e : extraFiles.entrySet()) Files.write(local.resolve(e.getKey()), e.getValue());
+      Map<String, Object> sums = new LinkedHashMap<>();
+      try (var files = Files.list(local)) {
+        for (java.nio.file.Path f : files.sorted().toList()) sums.put(f.getFileName().toString(), sha256(Files.readAllBytes(f)));
+      }
+      Files.writeString(local.resolve(CHECKSUMS), Json.write(sums), StandardCharsets.UTF_8);
+      fs.mkdirs(root);
+      Path staging = new Path(root, ".staging-" + UUID.randomUUID());
+      fs.copyFromLocalFile(false, true, new Path(local.toUri()), staging);
+      Path target = new Path(root, "step-" + trainer.stepCount());
+      fs.delete(target, true);
+      if (!fs.rename(staging, target)) throw new IOException("could not publish checkpoint " + target);
+    } finally {
+      deleteLocal(local);
+    }
+  }
+
+  /** The newest checkpoint's step, if any. */
+  Optional<Long> latestStep() throws IOException {
+    if (!fs.exists(root)) return Optional.empty();
+    return java.util.Arrays.stream(fs.listStatus(root)).map(FileStatus::getPath).map(Path::getName)
+        .filter(n -> n.matches("step-[0-9]+")).map(n -> Long.parseLong(n.substring(5))).max(Comparator.naturalOrder());
+  }
+
+  /** Restores the trainer from checkpoint {@code step} after checking every file's sha256; returns the loop state and extra files. */
+  @SuppressWarnings("unchecked")
+  Restored restore(Trainer trainer, long step, Iterable<String> extraFiles) throws IOException {
+    Path dir = new Path(root, "step-" + step);
+    java.nio.file.Path local = Files.createTempDirectory("infnet-ckpt-");
+    try {
+      fs.copyToLocalFile(false, dir, new Path(local.toUri()), true);
+      java.nio.file.Path files = local.resolve(dir.getName());
+      Map<String, Object> sums = (Map<String, Object>) Json.parse(Files.readString(files.resolve(CHECKSUMS)));
+      for (Map.Entry<String, Object> e : sums.entrySet()) {
+        java.nio.file.Path f = files.resolve(e.getKey());
+        if (!Files.exists(f) || !sha256(Files.readAllBytes(f)).equals(e.getValue())) {
+          throw new IOException("checkpoint " + dir + " is corrupted: " + e.getKey() + " does not match its sha256; refusing to load it");
+        }
+      }
+      trainer.restoreCheckpoint(files);
+      Map<String, byte[]> extra = new LinkedHashMap<>();
+      for (String name : extraFiles) {
+        java.nio.file.Path f = files.resolve(name);
+        if (Files.exists(f)) extra.put(name, Files.readAllBytes(f));
+      }
+      return new Restored((Map<String, Object>) Json.parse(Files.readString(files.resolve(LOOP_STATE))), extra);
+    } finally {
+      deleteLocal(local);
+    }
+  }
+
+  record Restored(Map<String, Object> loopState, Map<String, byte[]> files) {}
+
+  /** Reads one file of a checkpoint (the driver fetches the final weights this way). */
+  byte[] read(long step, String name) throws IOException {
+    try (InputStream in = fs.open(new Path(new Path(root, "step-" + step), name))) {
+      return in.readAllBytes();
+    }
+  }
+
+  void writeMarker(String name, String content) throws IOException {
+    try (OutputStream out = fs.create(new Path(root, name), true)) {
+      out.write(content.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteLocal(java.nio.file.Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (java.nio.file.Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.infnet.jobs.dist;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.infnet.config.InfnetConfig;
+import io.infnet.config.Json;
+import io.infnet.config.Keys;
+import io.infnet.jobs.JobFailure;
+import io.infnet.jobs.data.FeatureSnapshot;
+import io.infnet.jobs.data.RowBatches;
+import io.infnet.jobs.train.MetricRecord;
+import io.infnet.model.io.SafeTensors;
+import io.infnet.schema.FeatureSchema;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
+
+/**
+ * Synchronous data-parallel training over Spark — what BigDL's DistriOptimizer did, on DJL: the training rows are
+ * laid out once over {@code train.workers} barrier tasks (one per executor JVM), the workers exchange gradients
+ * directly with each other ({@link ShardedAllReduce}), checkpoints go to the lake, and a failed stage is retried
+ * by Spark from the newest checkpoint. The driver only plans, launches, shows progress and collects the result.
+ */
+public final class DistributedTrainer {
+  /** Rows per shuffle block: the number of workers must divide it, the global batch must be a multiple of it. */
+  public static final int SHUFFLE_BLOCK = 64;
+
+  private DistributedTrainer() {}
+
+  /** What a run produced: the final (best-epoch) weights, the metric history and where time went. */
+  public record Result(int epochsRun, int bestEpoch, Map<String, Double> bestValidAuc, long steps,
+      Map<String, float[]> weights, List<MetricRecord> history, double computeSeconds, double communicationSeconds,
+      long bytesSentByWorker0) {}
+
+  public static Result train(SparkSession spark, InfnetConfig config, FeatureSnapshot snapshot, FeatureSchema schema,
+      String checkpointDir, PrintStream out) throws IOException {
+    int workers = config.get(Keys.TRAIN_WORKERS);
+    checkPlacement(spark, config, workers);
+    RowBatches batches = new RowBatches(schema, config.get(Keys.MODEL_OUT_OF_RANGE_IDS).equals("oov"));
+    Column[] columns = batches.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    long seed = config.get(Keys.TRAIN_SEED);
+
+    // Global positions: a seeded hash order, numbered once; then each worker's rows, in position order.
+    JavaPairRDD<Long, Row> positioned = snapshot.split("train")
+        .orderBy(xxhash64(col("user_id"), col("video_id"), col("time_ms"), lit(seed)), col("user_id"), col("video_id"), col("time_ms"))
+        .select(columns).javaRDD().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
+    long rows = positioned.count();
+    BlockSchedule schedule = new BlockSchedule(rows, SHUFFLE_BLOCK, config.get(Keys.TRAIN_BATCH_SIZE), workers, seed);
+    JavaRDD<Row> laidOut = positioned.repartitionAndSortWithinPartitions(new OwnerPartitioner(schedule, workers)).values();
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<List<Row>> valid = jsc.broadcast(new ArrayList<>(snapshot.split("valid").select(columns).collectAsList()));
+    WorkerPlan plan = new WorkerPlan(config.toJson(), schema.toJson(), rows, workers, SHUFFLE_BLOCK,
+        config.get(Keys.TRAIN_CHECKPOINT_EVERY), checkpointDir, new HadoopConfBytes(spark.sparkContext().hadoopConfiguration()));
+    out.printf("train: %d worker(s), %,d rows, %d steps/epoch, global batch %d, checkpoints in %s%n", workers, rows,
+        schedule.stepsPerEpoch(), config.get(Keys.TRAIN_BATCH_SIZE), checkpointDir);
+
+    List<String> reports;
+    try (ProgressMonitor progress = ProgressMonitor.start(checkpointDir, spark.sparkContext().hadoopConfiguration(), out,
+        schedule.stepsPerEpoch(), config.get(Keys.TRAIN_EPOCHS))) {
+      reports = BarrierStage.mapPartitions(laidOut, new TrainingWorker(plan, valid), String.class).collect();
+    } finally {
+      valid.destroy();
+    }
+    return result(reports.get(0), checkpointDir, spark);
+  }
+
+  /** Two training tasks in one JVM would share DJL's one gradient collector: refuse before launching. */
+  private static void checkPlacement(SparkSession spark, InfnetConfig config, int workers) {
+    if (SHUFFLE_BLOCK % workers != 0) {
+      throw new JobFailure("train.workers=" + workers + ": expected a divisor of " + SHUFFLE_BLOCK + " (1, 2, 4, 8, 16, 32 or 64)");
+    }
+    if (config.get(Keys.TRAIN_BATCH_SIZE) % SHUFFLE_BLOCK != 0) {
+      throw new JobFailure("train.batch_size=" + config.get(Keys.TRAIN_BATCH_SIZE) + ": expected a multiple of " + SHUFFLE_BLOCK
+          + " (global batches are made of " + SHUFFLE_BLOCK + "-row shuffle blocks)");
+    }
+    String master = spark.sparkContext().master();
+    if (workers > 1 && master.startsWith("local") && !master.startsWith("local-cluster")) {
+      throw new JobFailure("train.workers=" + workers + " needs one executor JVM per worker, but --master " + master
+          + " runs every task in one JVM: use a cluster (e.g. bin/standalone-cluster) or train.workers=1");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Result result(String report, String checkpointDir, SparkSession spark) throws IOException {
+    Map<String, Object> r = (Map<String, Object>) Json.parse(report);
+    CheckpointStore store = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
+    long steps = ((Number) r.get("steps")).longValue();
+    Map<String, float[]> weights = new LinkedHashMap<>();
+    SafeTensors.read(store.read(steps, TrainingWorker.BEST_WEIGHTS)).tensors().forEach((k, t) -> weights.put(k, t.values()));
+    List<MetricRecord> history = new ArrayList<>();
+    for (Map<String, Object> m : (List<Map<String, Object>>) r.get("history")) {
+      Object v = m.get("value");
+      history.add(new MetricRecord(((Number) m.get("epoch")).intValue(), ((Number) m.get("step")).longValue(), (String) m.get("split"),
+          (String) m.get("task"), (String) m.get("metric"), v == null ? Double.NaN : ((Number) v).doubleValue()));
+    }
+    Map<String, Double> bestAuc = new LinkedHashMap<>();
+    ((Map<String, Object>) r.get("best_auc")).forEach((k, v) -> bestAuc.put(k, ((Number) v).doubleValue()));
+    return new Result(((Number) r.get("epochs_done")).intValue(), ((Number) r.get("best_epoch")).intValue(), bestAuc, steps,
+        weights, history, ((Number) r.get("compute_seconds")).doubleValue(), ((Number) r.get("communication_seconds")).doubleValue(),
+        ((Number) r.get("bytes_sent")).longValue());
+  }
+
+  /** Sends each global position to the worker that owns it. */
+  private static final class OwnerPartitioner extends Partitioner {
+    private final BlockSchedule schedule;
+    private final int workers;
+
+    OwnerPartitioner(BlockSchedule schedule, int workers) {
+      this.schedule = schedule;
+      this.workers = workers;
+    }
+
+    @Override
+    public int numPartitions() {
+      return workers;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return schedule.ownerOf((Long) key);
+    }
+  }
+}
