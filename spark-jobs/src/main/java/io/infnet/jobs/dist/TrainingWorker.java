@@ -173,7 +173,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
         lossSum += summed.meanLoss();
         lossSteps++;
         progress(epoch, summed);
-        if (lossSteps % 20 == 0 || step == schedule.stepsPerEpoch() - 1) {
+        if (lossSteps % config.get(Keys.TRAIN_LOG_EVERY) == 0 || step == schedule.stepsPerEpoch() - 1 || maxStepsReached()) {
           record(epoch, "train", "all", "loss", lossSum / lossSteps);
           lossSum = 0;
           lossSteps = 0;
