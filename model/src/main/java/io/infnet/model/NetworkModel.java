@@ -1,0 +1,135 @@
+package io.infnet.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import io.infnet.model.data.Batch;
+import io.infnet.model.nn.Module.NamedParameter;
+import io.infnet.model.nn.ModelInputs;
+import io.infnet.model.nn.Ops;
+import io.infnet.model.nn.Pass;
+import io.infnet.model.nn.RankingNetwork;
+import java.nio.FloatBuffer;
+import java.util.Collections;
+import java.util.Map;
+
+/**
+ * A {@link RankingNetwork} with its weights (float32, owned by one NDManager). Every parameter is initialised from
+ * a stream seeded by (seed, parameter name): same seed, same weights, whatever else the model contains.
+ * The engine-level accessors (parameters, logits, weights) serve the trainer and the exporter.
+ */
+public final class NetworkModel implements RankingModel {
+  private final ModelSpec spec;
+  private final RankingNetwork network;
+  private final NDManager manager;
+  private final ParameterStore store;
+  private final Map<String, NamedParameter> parameters;
+
+  NetworkModel(ModelSpec spec, RankingNetwork network, long seed) {
+    this.spec = spec;
+    this.network = network;
+    this.manager = NDManager.newBaseManager();
+    this.store = new ParameterStore(manager, false);
+    this.parameters = Collections.unmodifiableMap(network.namedParameters());
+    network.initializeParameters(manager, seed);
+    // The store fills its per-parameter cache lazily and not atomically: fill it now, so that concurrent
+    // predict calls (Spark tasks sharing one broadcast model) only read it.
+    for (NamedParameter p : parameters.values()) {
+      store.getValue(p.parameter(), p.parameter().getArray().getDevice(), false);
+    }
+  }
+
+  @Override
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public float[][] predict(Batch batch) {
+    int rows = batch.size();
+    int tasks = spec.taskCount();
+    float[][] out = new float[rows][];
+    if (rows == 0) return out;
+    float[] flat;
+    // PyTorch's grad mode is per thread and on by default outside the thread that loaded the engine (Spark task
+    // threads): switch it off so that inference records no graph and takes the same kernels on every thread.
+    JniUtils.setGradMode(false);
+    try (NDScope scope = new NDScope()) {
+      flat = Ops.sigmoid(logits(ModelInputs.of(manager, batch), false)).toFloatArray();
+    }
+    for (int r = 0; r < rows; r++) {
+      out[r] = new float[tasks];
+      System.arraycopy(flat, r * tasks, out[r], 0, tasks);
+    }
+    return out;
+  }
+
+  /** Logits (B, K) of a forward pass; call inside an NDScope (the result lives in it). */
+  public NDArray logits(ModelInputs inputs, boolean training) {
+    return network.logits(new Pass(store, training), inputs);
+  }
+
+  /** Every parameter by dotted name, in a fixed order (the export's and the gradients' order). */
+  public Map<String, NamedParameter> parameters() {
+    return parameters;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public RankingNetwork network() {
+    return network;
+  }
+
+  public float[] weights(String name) {
+    return parameter(name).parameter().getArray().toFloatArray();
+  }
+
+  /** Overwrites a parameter in place (keeps the tensor, so gradients stay attached). */
+  public void setWeights(String name, float[] values) {
+    NamedParameter p = parameter(name);
+    if (values.length != p.shape().size()) {
+      throw new IllegalArgumentException("parameter " + name + " has " + p.shape().size() + " values " + p.shape()
+          + ", got " + values.length);
+    }
+    p.parameter().getArray().set(FloatBuffer.wrap(values));
+  }
+
+  /** A copy of every weight by name (e.g. the best epoch's, kept by the training loop). */
+  public Map<String, float[]> weightsByName() {
+    Map<String, float[]> out = new java.util.LinkedHashMap<>();
+    for (String name : parameters.keySet()) out.put(name, weights(name));
+    return out;
+  }
+
+  /** Overwrites every parameter; the map must name exactly this model's parameters. */
+  public void setWeights(Map<String, float[]> weights) {
+    if (!weights.keySet().equals(parameters.keySet())) {
+      java.util.Set<String> missing = new java.util.TreeSet<>(parameters.keySet());
+      missing.removeAll(weights.keySet());
+      java.util.Set<String> unknown = new java.util.TreeSet<>(weights.keySet());
+      unknown.removeAll(parameters.keySet());
+      throw new IllegalArgumentException("weights do not fit this " + spec.type() + " model: missing " + missing + ", unknown " + unknown);
+    }
+    weights.forEach(this::setWeights);
+  }
+
+  private NamedParameter parameter(String name) {
+    NamedParameter p = parameters.get(name);
+    if (p == null) throw new IllegalArgumentException("no parameter '" + name + "' in this " + spec.type() + " model");
+    return p;
+  }
+
+  @Override
+  public long parameterCount() {
+    return parameters.values().stream().mapToLong(p -> p.shape().size()).sum();
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

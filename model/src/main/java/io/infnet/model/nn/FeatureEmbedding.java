@@ -1,0 +1,82 @@
+package io.infnet.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.infnet.schema.FeatureSchema;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The embedding rows of every categorical field. Layout "offset": one table of Σ cardinality rows, field i's ids
+ * shifted by the cardinalities before it (one gather for all fields). Layout "per_field": one table per field.
+ * Sequence events look up the same tables (shared id space).
+ */
+public final class FeatureEmbedding extends Module {
+  static final double INIT_STD = 0.05;
+  private final boolean offsetLayout;
+  private final int dim;
+  private final long[] offsets;
+  private final List<Parameter> tables = new ArrayList<>();
+
+  public FeatureEmbedding(FeatureSchema schema, int dim, String layout) {
+    this.offsetLayout = "offset".equals(layout);
+    this.dim = dim;
+    List<FeatureSchema.Field> fields = schema.fields();
+    this.offsets = new long[fields.size()];
+    long total = 0;
+    for (int i = 0; i < fields.size(); i++) {
+      offsets[i] = total;
+      total += fields.get(i).cardinality();
+    }
+    if (offsetLayout) {
+      tables.add(table("table", Init.scaled(INIT_STD), total, dim));
+    } else {
+      for (FeatureSchema.Field f : fields) tables.add(table(f.name(), Init.scaled(INIT_STD), f.cardinality(), dim));
+    }
+  }
+
+  /**
+   * @param ids    int ids (..., c): the last axis holds c columns
+   * @param fields the categorical field of each column
+   * @return (..., c, d)
+   */
+  public NDArray lookup(Pass pass, NDArray ids, int[] fields) {
+    if (offsetLayout) {
+      long[] shift = new long[fields.length];
+      for (int c = 0; c < fields.length; c++) shift[c] = offsets[fields[c]];
+      NDArray shifted = ids.toType(DataType.INT64, false).add(ids.getManager().create(shift)); // (ids + offset) per column
+      return gather(pass, tables.get(0), shifted);
+    }
+    NDList columns = new NDList();
+    for (int c = 0; c < fields.length; c++) {
+      columns.add(gather(pass, tables.get(fields[c]), ids.get("..., " + c)));
+    }
+    return NDArrays.stack(columns, -2);
+  }
+
+  /** Rows of a table for int ids of any shape: ids.shape + [width]. */
+  static NDArray gather(Pass pass, Parameter table, NDArray ids) {
+    NDArray longIds = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
+    return longIds.getNDArrayInternal().embedding(longIds, pass.value(table), SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray ids = inputs.singletonOrThrow();
+    int[] all = new int[Math.toIntExact(ids.getShape().get(ids.getShape().dimension() - 1))];
+    for (int i = 0; i < all.length; i++) all[i] = i;
+    return new NDList(lookup(new Pass(store, training), ids, all));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {inputShapes[0].add(dim)};
+  }
+}

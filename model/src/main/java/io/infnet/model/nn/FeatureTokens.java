@@ -1,0 +1,85 @@
+package io.infnet.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.infnet.model.ModelSpec;
+import io.infnet.schema.FeatureSchema;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns ids into width-d tokens: one categorical token per field, and per sequence one token per event =
+ * Linear(concat(item, side-info embeddings) → d) (+ the time-gap bucket embedding when model.time_gap).
+ * Shared by INFNet and the baselines, so all models see the same inputs.
+ */
+public final class FeatureTokens extends Module {
+  private final FeatureEmbedding embedding;
+  private final List<Dense> eventProjections = new ArrayList<>();
+  private final List<int[]> eventFields = new ArrayList<>();
+  private final Parameter gapEmbedding;
+  private final int[] allFields;
+  private final FeatureSchema schema;
+  private final int dim;
+
+  /** Categorical tokens (B, M, d); per sequence its event tokens (B, n_s, d) and mask (B, n_s). */
+  public record Tokens(NDArray categorical, List<NDArray> sequences, List<NDArray> masks) {}
+
+  public FeatureTokens(ModelSpec spec) {
+    this.schema = spec.schema();
+    this.dim = spec.dim();
+    int d = dim;
+    this.embedding = child("embedding", new FeatureEmbedding(schema, d, spec.embeddingLayout()));
+    for (FeatureSchema.Sequence s : schema.sequences()) {
+      eventFields.add(s.fields().stream().mapToInt(schema::fieldIndex).toArray());
+      eventProjections.add(child("sequence_" + s.name(), new Dense(s.fields().size() * d, d)));
+    }
+    boolean gaps = spec.timeGap() && schema.gapBuckets() > 0 && !schema.sequences().isEmpty();
+    this.gapEmbedding = gaps ? table("gap_embedding", Init.scaled(FeatureEmbedding.INIT_STD), schema.gapBuckets() + 1, d) : null;
+    this.allFields = new int[schema.fields().size()];
+    for (int i = 0; i < allFields.length; i++) allFields[i] = i;
+  }
+
+  public Tokens apply(Pass pass, ModelInputs in) {
+    NDArray categorical = embedding.lookup(pass, in.categorical(), allFields);
+    List<NDArray> sequences = new ArrayList<>();
+    List<NDArray> masks = new ArrayList<>();
+    for (int s = 0; s < eventFields.size(); s++) {
+      ModelInputs.SequenceInput seq = in.sequences().get(s);
+      sequences.add(eventTokens(pass, s, seq));
+      masks.add(seq.mask());
+    }
+    return new Tokens(categorical, sequences, masks);
+  }
+
+  private NDArray eventTokens(Pass pass, int s, ModelInputs.SequenceInput seq) {
+    Shape shape = seq.ids().getShape();                                            // (B, n, f)
+    NDArray fields = embedding.lookup(pass, seq.ids(), eventFields.get(s));        // (B, n, f, d)
+    NDArray tokens = eventProjections.get(s).apply(pass, fields.reshape(shape.get(0), shape.get(1), -1));
+    if (gapEmbedding == null || seq.gaps() == null) return tokens;
+    return tokens.add(FeatureEmbedding.gather(pass, gapEmbedding, seq.gaps()));
+  }
+
+  /** DJL form: inputs as {@link ModelInputs#toList()}; outputs C, then every sequence's tokens, then their masks. */
+  @Override
+  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    Tokens t = apply(new Pass(store, training), ModelInputs.fromList(inputs, schema));
+    NDList out = new NDList(t.categorical());
+    out.addAll(t.sequences());
+    out.addAll(t.masks());
+    return out;
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    long batch = inputShapes[0].get(0);
+    List<Shape> out = new ArrayList<>();
+    out.add(new Shape(batch, schema.fields().size(), dim));
+    for (FeatureSchema.Sequence s : schema.sequences()) out.add(new Shape(batch, s.maxLength(), dim));
+    for (FeatureSchema.Sequence s : schema.sequences()) out.add(new Shape(batch, s.maxLength()));
+    return out.toArray(new Shape[0]);
+  }
+}
