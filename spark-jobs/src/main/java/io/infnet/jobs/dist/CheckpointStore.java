@@ -1,16 +1,15 @@
 package io.infnet.jobs.dist;
 
 import io.infnet.config.Json;
+import io.infnet.jobs.Checksums;
+import io.infnet.jobs.LocalTempDir;
 import io.infnet.model.train.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -39,14 +38,14 @@ final class CheckpointStore {
 
   /** Writes the trainer's state plus the loop's state as checkpoint {@code step-<trainer.stepCount()>}. */
   void save(Trainer trainer, Map<String, Object> loopState, Map<String, byte[]> extraFiles) throws IOException {
-    java.nio.file.Path local = Files.createTempDirectory("infnet-ckpt-");
-    try {
+    try (LocalTempDir tmp = new LocalTempDir("infnet-ckpt-")) {
+      java.nio.file.Path local = tmp.path();
       trainer.saveCheckpoint(local);
       Files.writeString(local.resolve(LOOP_STATE), Json.write(loopState), StandardCharsets.UTF_8);
       for (Map.Entry<String, byte[]> e : extraFiles.entrySet()) Files.write(local.resolve(e.getKey()), e.getValue());
       Map<String, Object> sums = new LinkedHashMap<>();
       try (var files = Files.list(local)) {
-        for (java.nio.file.Path f : files.sorted().toList()) sums.put(f.getFileName().toString(), sha256(Files.readAllBytes(f)));
+        for (java.nio.file.Path f : files.sorted().toList()) sums.put(f.getFileName().toString(), Checksums.sha256(Files.readAllBytes(f)));
       }
       Files.writeString(local.resolve(CHECKSUMS), Json.write(sums), StandardCharsets.UTF_8);
       fs.mkdirs(root);
@@ -55,8 +54,6 @@ final class CheckpointStore {
       Path target = new Path(root, "step-" + trainer.stepCount());
       fs.delete(target, true);
       if (!fs.rename(staging, target)) throw new IOException("could not publish checkpoint " + target);
-    } finally {
-      deleteLocal(local);
     }
   }
 
@@ -71,14 +68,14 @@ final class CheckpointStore {
   @SuppressWarnings("unchecked")
   Restored restore(Trainer trainer, long step, Iterable<String> extraFiles) throws IOException {
     Path dir = new Path(root, "step-" + step);
-    java.nio.file.Path local = Files.createTempDirectory("infnet-ckpt-");
-    try {
+    try (LocalTempDir tmp = new LocalTempDir("infnet-ckpt-")) {
+      java.nio.file.Path local = tmp.path();
       fs.copyToLocalFile(false, dir, new Path(local.toUri()), true);
       java.nio.file.Path files = local.resolve(dir.getName());
       Map<String, Object> sums = (Map<String, Object>) Json.parse(Files.readString(files.resolve(CHECKSUMS)));
       for (Map.Entry<String, Object> e : sums.entrySet()) {
         java.nio.file.Path f = files.resolve(e.getKey());
-        if (!Files.exists(f) || !sha256(Files.readAllBytes(f)).equals(e.getValue())) {
+        if (!Files.exists(f) || !Checksums.sha256(Files.readAllBytes(f)).equals(e.getValue())) {
           throw new IOException("checkpoint " + dir + " is corrupted: " + e.getKey() + " does not match its sha256; refusing to load it");
         }
       }
@@ -89,8 +86,6 @@ final class CheckpointStore {
         if (Files.exists(f)) extra.put(name, Files.readAllBytes(f));
       }
       return new Restored((Map<String, Object>) Json.parse(Files.readString(files.resolve(LOOP_STATE))), extra);
-    } finally {
-      deleteLocal(local);
     }
   }
 
@@ -109,17 +104,5 @@ final class CheckpointStore {
     }
   }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
-  private static void deleteLocal(java.nio.file.Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (java.nio.file.Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
-  }
 }

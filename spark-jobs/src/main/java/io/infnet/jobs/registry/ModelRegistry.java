@@ -1,6 +1,7 @@
 package io.infnet.jobs.registry;
 
 import io.infnet.jobs.JobFailure;
+import io.infnet.jobs.LocalTempDir;
 import io.infnet.model.RankingModel;
 import io.infnet.model.io.ModelExport;
 import java.io.ByteArrayOutputStream;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,8 +49,8 @@ public final class ModelRegistry {
 
   /** Exports the model with its provenance and registers it as the next version of {@code name}. */
   public Entry register(String name, RankingModel model, Map<String, Object> provenance) throws IOException {
-    java.nio.file.Path local = Files.createTempDirectory("infnet-model-");
-    try {
+    try (LocalTempDir tmp = new LocalTempDir("infnet-model-")) {
+      java.nio.file.Path local = tmp.path();
       ModelExport.save(model, local, provenance);
       Path modelDir = new Path(root, name);
       fs.mkdirs(modelDir);
@@ -62,8 +62,6 @@ public final class ModelRegistry {
         if (fs.rename(staging, target)) return new Entry(name, version, target.toString());
       }
       throw new IOException("could not claim a version number under " + modelDir);
-    } finally {
-      deleteLocal(local);
     }
   }
 
@@ -129,9 +127,4 @@ public final class ModelRegistry {
     }
   }
 
-  private static void deleteLocal(java.nio.file.Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (java.nio.file.Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
-  }
 }

@@ -6,10 +6,7 @@ import io.infnet.model.RankingModel;
 import io.infnet.model.data.Batch;
 import io.infnet.model.io.ModelExport;
 import io.infnet.schema.FeatureSchema;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -52,17 +49,10 @@ public final class BatchScorer {
 
     Broadcast<byte[][]> model = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
         .broadcast(new byte[][] {artifact.manifest(), artifact.weights()});
-    PartitionScorer scorer = new PartitionScorer(model, sha256(artifact.weights()), batches, batchSize, batches.columns().size(), keep.size());
+    PartitionScorer scorer = new PartitionScorer(model, io.infnet.jobs.Checksums.sha256(artifact.weights()), batches, batchSize, batches.columns().size(), keep.size());
     return input.mapPartitions(scorer, Encoders.row(outSchema));
   }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /** Runs on an executor: batches the partition's rows and predicts them. */
   private record PartitionScorer(Broadcast<byte[][]> model, String modelSha, RowBatches batches, int batchSize,
