@@ -54,7 +54,7 @@ public final class Keys {
   public static final ConfigKey<Double> DATAGEN_IMPRESSIONS_PER_USER_DAY = key("datagen.impressions_per_user_day",
       decimal(0.1, 100000), 8.0, "Mean impressions per user and day (users' activity varies around it).");
   public static final ConfigKey<Double> DATAGEN_SCALE = key("datagen.scale", decimal(0.001, 100000), 1.0,
-      "Multiplies impressions per user-day (and generated users): 100 gives tens of millions of impressions.");
+      "Grows generated users and impressions per user-day by √scale each, so rows grow ~linearly (100 ≈ 34M impressions); with real users, impressions per user-day grow by scale.");
   public static final ConfigKey<String> DATAGEN_USERS_CSV = key("datagen.users_csv", text(true), "",
       "Real KuaiRand user_features_pure.csv to use instead of generated users (empty = generate).");
   public static final ConfigKey<String> DATAGEN_VIDEOS_CSV = key("datagen.videos_csv", text(true), "",

@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <p>Feature table columns (documented in docs/FEATURE_TABLES.md):
  * <ul>
- *   <li>{@code user_id, video_id, time_ms} (long), {@code date} (yyyy-MM-dd, partition), {@code split} (train/valid/test)
+ *   <li>{@code user_id, video_id, time_ms} (long), {@code date} (string yyyy-MM-dd, the partition column), {@code split} (train/valid/test)
  *   <li>{@value #CAT_COLUMN}: array&lt;int&gt;, one id per field in {@link #fields()} order; 0 = missing/OOV
  *   <li>{@code seq_<name>__<field>}: array&lt;int&gt; per sequence and event field, most recent first,
  *       at most maxLength, unpadded (all fields of one sequence have the same length)

@@ -1,0 +1,50 @@
+package io.infnet.features;
+
+import io.infnet.config.InfnetConfig;
+import io.infnet.config.Keys;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/** What the feature build makes, read once from the config. */
+record FeatureSpec(List<String> categorical, List<String> numeric, int numericBuckets, int minCount, boolean freezeVocabulary,
+    String itemField, List<String> sideFields, List<String> sequences, int sequenceMaxLength, int gapBuckets,
+    List<String> tasks, Map<String, String> labelExpressions, String trainEnd, String validEnd) {
+
+  static FeatureSpec of(InfnetConfig c) {
+    return new FeatureSpec(c.get(Keys.FEATURES_CATEGORICAL), c.get(Keys.FEATURES_NUMERIC), c.get(Keys.FEATURES_NUMERIC_BUCKETS),
+        c.get(Keys.FEATURES_MIN_COUNT), c.get(Keys.FEATURES_FREEZE_VOCABULARY), c.get(Keys.FEATURES_ITEM_FIELD),
+        c.get(Keys.FEATURES_SEQUENCE_SIDE_FIELDS), c.get(Keys.FEATURES_SEQUENCES), c.get(Keys.FEATURES_SEQUENCE_MAX_LENGTH),
+        c.get(Keys.FEATURES_GAP_BUCKETS), c.get(Keys.TASKS), c.get(Keys.TASK_LABELS), c.get(Keys.SPLIT_TRAIN_END),
+        c.get(Keys.SPLIT_VALID_END));
+  }
+
+  /** Every field of the {@code cat} column, in order: categorical fields, then bucketized numeric fields. */
+  List<String> catFields() {
+    List<String> all = new ArrayList<>(categorical);
+    all.addAll(numeric);
+    return all;
+  }
+
+  /** Item field first, then side fields: the event fields of every sequence. */
+  List<String> sequenceFields() {
+    List<String> fields = new ArrayList<>(List.of(itemField));
+    for (String side : sideFields) if (!side.equals(itemField)) fields.add(side);
+    return fields;
+  }
+
+  /** The labels to derive: the tasks' and the sequences' behaviours (a sequence need not be a task). */
+  Map<String, String> labelsNeeded() {
+    Map<String, String> needed = new LinkedHashMap<>();
+    for (String name : new LinkedHashSet<>(concat(tasks, sequences))) needed.put(name, labelExpressions.get(name));
+    return needed;
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+}

@@ -1,0 +1,90 @@
+package io.infnet.features.raw;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The declared schemas of the three raw tables, with the names and types of the KuaiRand-Pure files
+ * (log_standard_*.csv, user_features_pure.csv, video_features_basic_pure.csv). Both the generator and
+ * the feature build hold to them, so a raw table that drifted is caught before any join.
+ */
+public final class RawSchemas {
+  private RawSchemas() {}
+
+  public static final StructType LOG = schema(
+      "user_id", "long", "video_id", "long", "date", "int", "hourmin", "int", "time_ms", "long",
+      "is_click", "int", "is_like", "int", "is_follow", "int", "is_comment", "int", "is_forward", "int",
+      "is_hate", "int", "long_view", "int", "play_time_ms", "long", "duration_ms", "long",
+      "profile_stay_time", "long", "comment_stay_time", "long", "is_profile_enter", "int", "is_rand", "int",
+      "tab", "int");
+
+  public static final StructType USERS = schema(
+      "user_id", "long", "user_active_degree", "string", "is_lowactive_period", "int", "is_live_streamer", "int",
+      "is_video_author", "int", "follow_user_num", "int", "follow_user_num_range", "string",
+      "fans_user_num", "int", "fans_user_num_range", "string", "friend_user_num", "int",
+      "friend_user_num_range", "string", "register_days", "int", "register_days_range", "string",
+      "onehot_feat0", "int", "onehot_feat1", "int", "onehot_feat2", "int", "onehot_feat3", "int",
+      "onehot_feat4", "double", "onehot_feat5", "int", "onehot_feat6", "int", "onehot_feat7", "int",
+      "onehot_feat8", "int", "onehot_feat9", "int", "onehot_feat10", "int", "onehot_feat11", "int",
+      "onehot_feat12", "double", "onehot_feat13", "double", "onehot_feat14", "double", "onehot_feat15", "double",
+      "onehot_feat16", "double", "onehot_feat17", "double");
+
+  public static final StructType VIDEOS = schema(
+      "video_id", "long", "author_id", "long", "video_type", "string", "upload_dt", "string",
+      "upload_type", "string", "visible_status", "double", "video_duration", "double", "server_width", "double",
+      "server_height", "double", "music_id", "long", "music_type", "double", "tag", "string");
+
+  /** The log's 0/1 flag columns: a value outside {0, 1} makes the row invalid. */
+  public static final List<String> LOG_FLAGS = List.of("is_click", "is_like", "is_follow", "is_comment", "is_forward",
+      "is_hate", "long_view", "is_profile_enter", "is_rand");
+
+  /**
+   * Checks {@code table} against {@code expected}: same column names (any order) and types.
+   *
+   * @throws IllegalArgumentException naming the table, the column and the expected type
+   */
+  public static void requireSchema(Dataset<Row> table, StructType expected, String tableName) {
+    Map<String, DataType> actual = new LinkedHashMap<>();
+    for (StructField f : table.schema().fields()) actual.put(f.name(), f.dataType());
+    List<String> problems = new ArrayList<>();
+    for (StructField f : expected.fields()) {
+      DataType found = actual.remove(f.name());
+      if (found == null) {
+        problems.add("missing column " + f.name() + " (expected " + f.dataType().simpleString() + ")");
+      } else if (!found.equals(f.dataType())) {
+        problems.add("column " + f.name() + " has type " + found.simpleString() + ", expected " + f.dataType().simpleString());
+      }
+    }
+    for (String extra : actual.keySet()) problems.add("unexpected column " + extra + " (not in the declared schema)");
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("raw table '" + tableName + "' does not match its declared schema: "
+          + String.join("; ", problems));
+    }
+  }
+
+  private static StructType schema(String... namesAndTypes) {
+    List<StructField> fields = new ArrayList<>();
+    for (int i = 0; i < namesAndTypes.length; i += 2) {
+      fields.add(DataTypes.createStructField(namesAndTypes[i], typeOf(namesAndTypes[i + 1]), true));
+    }
+    return DataTypes.createStructType(fields);
+  }
+
+  private static DataType typeOf(String name) {
+    return switch (name) {
+      case "long" -> DataTypes.LongType;
+      case "int" -> DataTypes.IntegerType;
+      case "double" -> DataTypes.DoubleType;
+      case "string" -> DataTypes.StringType;
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+}

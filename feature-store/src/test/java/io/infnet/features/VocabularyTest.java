@@ -1,0 +1,45 @@
+package io.infnet.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+class VocabularyTest {
+  private static final StructType SCHEMA = new StructType().add("color", DataTypes.StringType).add("split", DataTypes.StringType);
+
+  @Test
+  void fittedOnTrainOnlyWithMinCountAndDeterministicIndices() {
+    SparkSession spark = SparkTestSupport.spark();
+    List<Row> rows = new ArrayList<>();
+    for (String c : List.of("red", "red", "red", "green", "green", "blue", "blue", "gray")) rows.add(RowFactory.create(c, "train"));
+    rows.add(RowFactory.create(null, "train"));
+    for (int i = 0; i < 5; i++) rows.add(RowFactory.create("purple", "test")); // frequent, but only outside train
+    Dataset<Row> all = spark.createDataFrame(rows, SCHEMA);
+
+    Vocabulary vocabulary = Vocabulary.fit(all.where("split = 'train'"), List.of("color"), 2);
+    // red (3), then blue and green (2 each, by value); gray (1) is below min_count; 0 = missing/OOV
+    assertEquals(4, vocabulary.cardinality("color"));
+    Map<String, Integer> ids = new HashMap<>();
+    for (Row r : vocabulary.encode(all, List.of("color")).select("color", Vocabulary.idColumn("color")).distinct().collectAsList()) {
+      ids.put(r.getString(0), r.getInt(1));
+    }
+    assertEquals(Map.of("red", 1, "blue", 2, "green", 3, "gray", 0, "purple", 0), withoutNull(ids));
+    assertEquals(0, ids.get(null));
+  }
+
+  private static Map<String, Integer> withoutNull(Map<String, Integer> ids) {
+    Map<String, Integer> copy = new HashMap<>(ids);
+    copy.remove(null);
+    return copy;
+  }
+}

@@ -1,0 +1,61 @@
+package io.infnet.features.raw;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.infnet.config.InfnetConfig;
+import io.infnet.features.SparkTestSupport;
+import io.infnet.features.spark.Delta;
+import io.infnet.lake.LakePaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** User-supplied raw data: a KuaiRand-format log CSV with the real user and video files. */
+class RawImportTest {
+  private static final String HEADER = "user_id,video_id,date,hourmin,time_ms,is_click,is_like,is_follow,is_comment,"
+      + "is_forward,is_hate,long_view,play_time_ms,duration_ms,profile_stay_time,comment_stay_time,is_profile_enter,is_rand,tab";
+
+  @Test
+  void kuaiRandCsvLogAndRealProfilesLoadIntoTheRawTables() throws IOException {
+    SparkSession spark = SparkTestSupport.spark();
+    Path dir = SparkTestSupport.sharedDir().resolve("data/kuairand-pure");
+    Path log = Files.createTempFile("log_standard_", ".csv");
+    Files.writeString(log, String.join("\n", HEADER,
+        "0,5,20220408,1000,1649412000000,1,0,0,0,0,0,1,20000,30000,0,0,0,0,1",
+        "0,7,20220408,1000,1649412060000,0,0,0,0,0,0,0,0,45000,0,0,0,0,1",
+        "1,5,20220409,2100,1649538000000,1,1,0,0,0,0,0,5000,30000,0,0,0,0,4") + "\n");
+    InfnetConfig config = SparkTestSupport.config();
+
+    RawImport.Imported imported = RawImport.run(spark, config, log.toString(),
+        dir.resolve("user_features_pure.csv").toString(), dir.resolve("video_features_basic_pure.csv").toString());
+
+    assertEquals(new RawImport.Imported(3, 27_285, 7_583), imported);
+    LakePaths lake = LakePaths.of(config);
+    assertEquals(Arrays.asList(RawSchemas.LOG.fieldNames()), Arrays.asList(Delta.read(spark, lake.rawLog()).columns()));
+    Row liked = Delta.read(spark, lake.rawLog()).where("is_like = 1").first();
+    assertEquals(1L, liked.<Long>getAs("user_id"));
+    assertEquals(20220409, liked.<Integer>getAs("date"));
+    assertEquals("[100,1k)", Delta.read(spark, lake.rawUsers()).where("user_id = 0").first().getAs("fans_user_num_range"));
+  }
+
+  @Test
+  void parquetWithAWrongTypeIsRejectedNamingTableAndColumn() throws IOException {
+    SparkSession spark = SparkTestSupport.spark();
+    Path dir = SparkTestSupport.sharedDir().resolve("data/kuairand-pure");
+    Path users = Files.createTempDirectory("users-parquet-").resolve("users");
+    RawTables.readCsv(spark, dir.resolve("user_features_pure.csv").toString(), RawSchemas.USERS)
+        .withColumn("register_days", col("register_days").cast("string"))
+        .write().parquet(users.toString());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RawImport.read(spark, users.toString(), RawSchemas.USERS, "users"));
+    assertTrue(e.getMessage().contains("'users'") && e.getMessage().contains("register_days has type string, expected int"),
+        e.getMessage());
+  }
+}
