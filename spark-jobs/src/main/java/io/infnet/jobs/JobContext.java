@@ -1,6 +1,7 @@
 package io.infnet.jobs;
 
 import io.infnet.config.InfnetConfig;
+import io.infnet.config.Keys;
 import io.infnet.features.spark.SparkSessions;
 import io.infnet.lake.LakePaths;
 import java.io.IOException;
@@ -20,8 +21,23 @@ public final class JobContext implements AutoCloseable {
   JobContext(Job job, JobArgs args, InfnetConfig config, PrintStream out) {
     this.job = job;
     this.args = args;
-    this.config = config;
+    this.config = withQualifiedLakeRoot(config);
     this.out = out;
+  }
+
+  /**
+   * "./lake" becomes "file:/…/lake" (or the default file system's path on a cluster): Delta's path-based SQL needs
+   * absolute paths, and the recorded config then says where the lake really was.
+   */
+  static InfnetConfig withQualifiedLakeRoot(InfnetConfig config) {
+    String root = config.get(Keys.LAKE_ROOT);
+    try {
+      Path path = new Path(root);
+      String qualified = path.getFileSystem(new org.apache.hadoop.conf.Configuration()).makeQualified(path).toString();
+      return qualified.equals(root) ? config : config.with(Keys.LAKE_ROOT.name() + "=" + qualified);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new JobFailure("lake.root '" + root + "' is not a usable path: " + e.getMessage());
+    }
   }
 
   public InfnetConfig config() {
