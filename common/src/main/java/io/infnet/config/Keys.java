@@ -167,7 +167,7 @@ public final class Keys {
   public static final ConfigKey<Integer> TRAIN_THREADS = key("train.threads", integer(0, 1024), 0,
       "Intra-op threads per worker (0 = cores of the JVM).");
   public static final ConfigKey<String> TRAIN_DEVICE = key("train.device", choice("cpu", "gpu"), "cpu",
-      "Device; gpu needs the cuda build profile and a GPU on the executors.");
+      "Training device. Only cpu is implemented; gpu is refused before training starts (see README, GPU).");
 
   // ---- evaluation and scoring -------------------------------------------------------------------------
   public static final ConfigKey<String> EVALUATE_SPLIT = key("evaluate.split", choice("valid", "test"), "test", "Split evaluated.");

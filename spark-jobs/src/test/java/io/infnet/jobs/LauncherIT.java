@@ -72,7 +72,8 @@ class LauncherIT {
     Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
     LauncherProcess.Result r = LauncherProcess.run(sparkHome, 180, "datagen", "--set", "lake.root=" + file.resolve("lake"));
     assertEquals(1, r.exitCode(), r.all());
-    assertTrue(r.stderr().contains("infnet: error: lake.root '" + file.resolve("lake") + "' is not writable"), r.stderr());
+    // the root is reported qualified, as the jobs see it
+    assertTrue(r.stderr().contains("infnet: error: lake.root 'file:" + file.resolve("lake") + "' is not writable"), r.stderr());
     assertEquals("x", Files.readString(file));
   }
 
