@@ -82,7 +82,7 @@ public final class DistributedTrainer {
   /** Two training tasks in one JVM would share DJL's one gradient collector: refuse before launching. */
   private static void checkPlacement(SparkSession spark, InfnetConfig config, int workers) {
     if (config.get(Keys.TRAIN_DEVICE).equals("gpu")) {
-      throw new JobFailure("train.device=gpu: this build trains on CPU only (GPU placement is not implemented yet); use train.device=cpu");
+      throw new JobFailure("train.device=gpu: this version trains on CPU only (models are not placed on a GPU); use train.device=cpu");
     }
     if (SHUFFLE_BLOCK % workers != 0) {
       throw new JobFailure("train.workers=" + workers + ": expected a divisor of " + SHUFFLE_BLOCK + " (1, 2, 4, 8, 16, 32 or 64)");
