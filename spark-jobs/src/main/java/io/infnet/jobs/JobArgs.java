@@ -38,6 +38,12 @@ public record JobArgs(String job, Path configFile, List<String> sets, List<Strin
     return flags.contains(flag);
   }
 
+  /** The value of a {@code --name=value} flag, or null when absent. */
+  public String flagValue(String name) {
+    for (String f : flags) if (f.startsWith(name + "=")) return f.substring(name.length() + 1);
+    return null;
+  }
+
   private static String value(List<String> args, int i, String option) {
     if (i >= args.size()) throw new UsageException(option + " needs a value");
     return args.get(i);

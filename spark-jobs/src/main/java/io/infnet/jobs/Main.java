@@ -19,7 +19,7 @@ public final class Main {
   static final Map<String, Job> JOBS = new LinkedHashMap<>();
 
   static {
-    for (Job j : List.of(new DatagenJob(), new FeaturesJob(), new TrainJob(), new EvaluateJob(), new ScoreJob(),
+    for (Job j : List.of(new DatagenJob(), new ImportJob(), new FeaturesJob(), new TrainJob(), new EvaluateJob(), new ScoreJob(),
         new QuickstartJob(), new PromoteJob(), new ConfigJob())) {
       JOBS.put(j.name(), j);
     }

@@ -23,8 +23,8 @@ final class PromoteJob implements Job {
 
   @Override
   public void run(JobContext context) throws Exception {
-    String selector = context.args().flags().stream().filter(f -> f.startsWith("--version="))
-        .map(f -> f.substring("--version=".length())).findFirst().orElse("latest");
+    String selector = context.args().flagValue("--version");
+    if (selector == null) selector = "latest";
     if (!selector.equals("latest") && !selector.matches("[0-9]+")) {
       throw new UsageException("--version expects a version number, got '" + selector + "'");
     }

@@ -37,7 +37,7 @@ class LauncherIT {
   void badInputGivesOneClearLineAndExitCode(String label, Path sparkHome) throws Exception {
     LauncherProcess.Result job = LauncherProcess.run(sparkHome, 120, "trian");
     assertEquals(2, job.exitCode(), job.all());
-    assertTrue(job.stderr().contains("infnet: error: unknown job 'trian' (jobs: datagen, features, train, evaluate, score, quickstart, promote, config)"), job.stderr());
+    assertTrue(job.stderr().contains("infnet: error: unknown job 'trian' (jobs: datagen, import, features, train, evaluate, score, quickstart, promote, config)"), job.stderr());
 
     LauncherProcess.Result key = LauncherProcess.run(sparkHome, 120, "train", "--set", "train.batchsize=10");
     assertEquals(2, key.exitCode(), key.all());
@@ -75,6 +75,22 @@ class LauncherIT {
     // the root is reported qualified, as the jobs see it
     assertTrue(r.stderr().contains("infnet: error: lake.root 'file:" + file.resolve("lake") + "' is not writable"), r.stderr());
     assertEquals("x", Files.readString(file));
+  }
+
+  @Test
+  void importNamesAMissingInputBeforeWritingAnything() throws Exception {
+    Path lake = tmp.resolve("lake");
+    String shared = System.getProperty("infnet.shared.dir", "../shared") + "/data/kuairand-pure/";
+    LauncherProcess.Result r = LauncherProcess.run(null, 180, "import", "--set", "lake.root=" + lake,
+        "--log=" + tmp.resolve("log_standard_4_08_to_4_21_pure.csv"), "--users=" + shared + "user_features_pure.csv",
+        "--videos=" + shared + "video_features_basic_pure.csv");
+    assertEquals(1, r.exitCode(), r.all());
+    assertTrue(r.stderr().contains("infnet: error: import: --log " + tmp.resolve("log_standard_4_08_to_4_21_pure.csv")
+        + " does not exist"), r.stderr());
+    assertFalse(Files.exists(lake.resolve("raw")), "nothing written");
+    LauncherProcess.Result usage = LauncherProcess.run(null, 120, "import", "--log=x.csv");
+    assertEquals(2, usage.exitCode(), usage.all());
+    assertTrue(usage.stderr().contains("import needs --users=PATH"), usage.stderr());
   }
 
   @ParameterizedTest(name = "{0}")
