@@ -27,10 +27,7 @@ public final class TrainingLoop {
     TrainingListener events = listener == null ? new TrainingListener() {} : listener;
     NetworkModel model = (NetworkModel) trainer.model();
     List<EpochRecord> history = new ArrayList<>();
-    Map<String, float[]> bestWeights = null;
-    Map<String, Double> bestAuc = Map.of();
-    double bestScore = Double.NEGATIVE_INFINITY;
-    int bestEpoch = 0;
+    EarlyStopping stopping = new EarlyStopping(options.patience());
     int epoch = 0;
     while (epoch < options.epochs() && !maxStepsReached(trainer)) {
       epoch++;
@@ -42,17 +39,10 @@ public final class TrainingLoop {
       events.onEpoch(epoch, auc, logloss);
       history.add(new EpochRecord(epoch, totals.steps, totals.meanLoss(), totals.samplesPerSecond(), auc, logloss));
       double score = evaluation == null ? epoch : Evaluation.meanAuc(auc);
-      if (score > bestScore || bestWeights == null) {
-        bestScore = score;
-        bestEpoch = epoch;
-        bestAuc = auc;
-        bestWeights = model.weightsByName();
-      } else if (epoch - bestEpoch >= options.patience()) {
-        break;
-      }
+      if (stopping.update(epoch, score, auc, model::weightsByName)) break;
     }
-    if (bestWeights != null) model.setWeights(bestWeights);
-    return new TrainingResult(epoch, bestEpoch, bestAuc, history);
+    if (stopping.bestWeights() != null) model.setWeights(stopping.bestWeights());
+    return new TrainingResult(epoch, stopping.bestEpoch(), stopping.bestAuc(), history);
   }
 
   private static boolean maxStepsReached(Trainer trainer) {

@@ -1,8 +1,6 @@
 package io.infnet.jobs.data;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
@@ -11,7 +9,6 @@ import io.infnet.jobs.JobFailure;
 import io.infnet.schema.FeatureSchema;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,15 +34,18 @@ public final class FeatureSnapshot {
     return open(spark, path, config, -1);
   }
 
-  /** Opens a given Delta version (a resumed run must read what the interrupted one read); -1 = the current one. */
+  /** Opens the table, requiring Delta version {@code atVersion} (a resumed run must read what it read before); -1 = any. */
   public static FeatureSnapshot open(SparkSession spark, String path, InfnetConfig config, long atVersion) {
     if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
       throw new JobFailure("feature table " + path + " does not exist: run 'bin/infnet features' first");
     }
     long current = FeatureTables.currentVersion(spark, path);
-    if (atVersion > current) throw new JobFailure("feature table " + path + " has no Delta version " + atVersion);
-    long version = atVersion >= 0 ? atVersion : current;
-    FeatureSchema schema = atVersion >= 0 ? readSchemaAt(spark, path, version) : FeatureTables.readSchema(spark, path);
+    if (atVersion >= 0 && atVersion != current) {
+      throw new JobFailure("feature table " + path + " is at Delta version " + current + ", not " + atVersion
+          + ": the run cannot resume on different data; start a new run");
+    }
+    long version = current;
+    FeatureSchema schema = FeatureTables.readSchema(spark, path);
     checkMatchesConfig(schema, config, path);
     return new FeatureSnapshot(spark, path, version, schema);
   }
@@ -71,12 +71,6 @@ public final class FeatureSnapshot {
     }
   }
 
-  /** The schema recorded in the table's properties as of a version (from the Delta log). */
-  private static FeatureSchema readSchemaAt(SparkSession spark, String path, long version) {
-    if (version == FeatureTables.currentVersion(spark, path)) return FeatureTables.readSchema(spark, path);
-    throw new JobFailure("feature table " + path + " changed since Delta version " + version
-        + " (now " + FeatureTables.currentVersion(spark, path) + "): the run cannot resume on different data; start a new run");
-  }
 
   public String path() {
     return path;
@@ -106,9 +100,4 @@ public final class FeatureSnapshot {
     return split.equals("all") ? all : all.where(col("split").equalTo(split));
   }
 
-  /** The same rows in a seeded pseudo-random order (a different order per seed, the same for a given seed). */
-  public static Dataset<Row> shuffled(Dataset<Row> rows, long seed) {
-    Column key = xxhash64(col("user_id"), col("video_id"), col("time_ms"), lit(seed));
-    return rows.orderBy(key, col("user_id"), col("video_id"), col("time_ms"));
-  }
 }

@@ -6,7 +6,6 @@ import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.function.Consumer;
 import org.apache.spark.sql.Row;
 
 /**
@@ -72,8 +71,8 @@ public final class RowBatches implements Serializable {
     return out;
   }
 
-  /** Groups rows into full batches (the last one may be smaller); {@code each} sees every row as it is added. */
-  public Iterator<Batch> batches(Iterator<Row> rows, int batchSize, Consumer<Row> each) {
+  /** Groups rows into full batches (the last one may be smaller). */
+  public Iterator<Batch> batches(Iterator<Row> rows, int batchSize) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -84,11 +83,7 @@ public final class RowBatches implements Serializable {
       public Batch next() {
         if (!rows.hasNext()) throw new NoSuchElementException();
         Batch b = newBatch(batchSize);
-        while (rows.hasNext() && !b.isFull()) {
-          Row r = rows.next();
-          add(b, r);
-          each.accept(r);
-        }
+        while (rows.hasNext() && !b.isFull()) add(b, rows.next());
         return b;
       }
     };

@@ -11,6 +11,7 @@ import io.infnet.model.NetworkModel;
 import io.infnet.model.data.Batch;
 import io.infnet.model.eval.Evaluation;
 import io.infnet.model.io.SafeTensors;
+import io.infnet.model.train.EarlyStopping;
 import io.infnet.model.train.Gradients;
 import io.infnet.model.train.StepResult;
 import io.infnet.model.train.Trainer;
@@ -106,11 +107,8 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     private final CheckpointStore checkpoints;
     private final int batchPerWorker;
     private final List<Map<String, Object>> history = new ArrayList<>();
+    private final EarlyStopping stopping;
     private int epochsDone;
-    private double bestScore = Double.NEGATIVE_INFINITY;
-    private int bestEpoch;
-    private Map<String, Double> bestAuc = Map.of();
-    private Map<String, float[]> bestWeights;
     private long computeNanos;
     private long lastProgressNanos = System.nanoTime();
     private long progressSamples;
@@ -129,6 +127,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
           config.get(Keys.TRAIN_SEED));
       this.checkpoints = new CheckpointStore(plan.checkpointDir(), plan.hadoopConf().get());
       this.batchPerWorker = config.get(Keys.TRAIN_BATCH_SIZE) / plan.workers();
+      this.stopping = new EarlyStopping(config.get(Keys.TRAIN_PATIENCE));
       long maxSteps = config.get(Keys.TRAIN_MAX_STEPS);
       if (maxSteps == 0) trainer.setTotalSteps(schedule.stepsPerEpoch() * config.get(Keys.TRAIN_EPOCHS));
     }
@@ -144,7 +143,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
         stopped = validate(epoch);
         checkpoint();
       }
-      if (bestWeights != null) model.setWeights(bestWeights);
+      if (stopping.bestWeights() != null) model.setWeights(stopping.bestWeights());
       return result();
     }
 
@@ -212,19 +211,11 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     private boolean validate(int epoch) {
       List<Row> valid = validRows.value();
       if (valid.isEmpty()) return false;
-      Iterator<Batch> it = batches.batches(valid.iterator(), config.get(Keys.SCORE_BATCH_SIZE), r -> {});
+      Iterator<Batch> it = batches.batches(valid.iterator(), config.get(Keys.SCORE_BATCH_SIZE));
       Evaluation evaluation = TrainingLoop.evaluate(model, it);
       evaluation.auc().forEach((task, auc) -> record(epoch, "valid", task, "auc", auc));
       evaluation.logloss().forEach((task, ll) -> record(epoch, "valid", task, "logloss", ll));
-      double score = Evaluation.meanAuc(evaluation.auc());
-      if (score > bestScore || bestWeights == null) {
-        bestScore = score;
-        bestEpoch = epoch;
-        bestAuc = evaluation.auc();
-        bestWeights = model.weightsByName();
-        return false;
-      }
-      return epoch - bestEpoch >= config.get(Keys.TRAIN_PATIENCE);
+      return stopping.update(epoch, Evaluation.meanAuc(evaluation.auc()), evaluation.auc(), model::weightsByName);
     }
 
     private boolean maxStepsReached() {
@@ -246,9 +237,9 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     private Map<String, Object> loopState() {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("epochs_done", epochsDone);
-      s.put("best_score", Double.isFinite(bestScore) ? bestScore : null);
-      s.put("best_epoch", bestEpoch);
-      s.put("best_auc", new LinkedHashMap<>(bestAuc));
+      s.put("best_score", Double.isFinite(stopping.bestScore()) ? stopping.bestScore() : null);
+      s.put("best_epoch", stopping.bestEpoch());
+      s.put("best_auc", new LinkedHashMap<>(stopping.bestAuc()));
       s.put("history", history);
       return s;
     }
@@ -257,7 +248,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     private void checkpoint() throws IOException {
       if (rank != 0) return;
       Map<String, byte[]> extra = new LinkedHashMap<>();
-      if (bestWeights != null) extra.put(BEST_WEIGHTS, safetensors(bestWeights));
+      if (stopping.bestWeights() != null) extra.put(BEST_WEIGHTS, safetensors(stopping.bestWeights()));
       checkpoints.save(trainer, loopState(), extra);
     }
 
@@ -268,18 +259,17 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
       CheckpointStore.Restored r = checkpoints.restore(trainer, latest.get(), List.of(BEST_WEIGHTS));
       Map<String, Object> s = r.loopState();
       epochsDone = ((Number) s.get("epochs_done")).intValue();
-      bestScore = s.get("best_score") == null ? Double.NEGATIVE_INFINITY : ((Number) s.get("best_score")).doubleValue();
-      bestEpoch = ((Number) s.get("best_epoch")).intValue();
       Map<String, Double> auc = new LinkedHashMap<>();
       ((Map<String, Object>) s.get("best_auc")).forEach((k, v) -> auc.put(k, ((Number) v).doubleValue()));
-      bestAuc = auc;
       history.addAll((List<Map<String, Object>>) s.get("history"));
       byte[] best = r.files().get(BEST_WEIGHTS);
+      Map<String, float[]> bestWeights = null;
       if (best != null) {
-        Map<String, float[]> w = new LinkedHashMap<>();
-        SafeTensors.read(best).tensors().forEach((k, t) -> w.put(k, t.values()));
-        bestWeights = w;
+        bestWeights = new LinkedHashMap<>();
+        for (var e : SafeTensors.read(best).tensors().entrySet()) bestWeights.put(e.getKey(), e.getValue().values());
       }
+      double bestScore = s.get("best_score") == null ? Double.NEGATIVE_INFINITY : ((Number) s.get("best_score")).doubleValue();
+      stopping.restore(bestScore, ((Number) s.get("best_epoch")).intValue(), auc, bestWeights);
     }
 
     private byte[] safetensors(Map<String, float[]> weights) {
