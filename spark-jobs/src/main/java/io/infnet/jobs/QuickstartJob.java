@@ -45,6 +45,7 @@ final class QuickstartJob implements Job {
     context.out().println();
     context.out().printf("predictions written: %,d%n", scored.rowsWritten());
     context.out().printf("model: %s%n", trained.model().path());
+    context.out().printf("run report (loss and per-task AUC curves): %s%n", trained.reportPath());
     context.out().printf("training history: %s, evaluations: %s%n", context.lake().trainingRuns(), context.lake().evaluations());
     context.out().printf("quickstart finished in %s%n", Tables.duration((System.nanoTime() - started) / 1e9));
   }

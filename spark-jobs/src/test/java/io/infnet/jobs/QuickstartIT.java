@@ -32,6 +32,7 @@ class QuickstartIT {
     Path model = lake.resolve("models/infnet/1");
     assertTrue(Files.size(model.resolve("model.safetensors")) > 1000, "weights exported");
     assertTrue(Files.readString(model.resolve("manifest.json")).contains("config_hash"), "manifest records the config");
+    runReportIsNextToTheModelAndTheRun(lake, model, out);
 
     // The trained model beats chance on the test split for every task.
     for (String task : new String[] {"click", "like", "long_view"}) {
@@ -57,6 +58,21 @@ class QuickstartIT {
     assertTrue(again.stdout().contains("score: " + written.group(1) + " predictions"), again.stdout());
 
     notebookQueriesRunOn(lake, predictions);
+  }
+
+  /** The run's HTML report: in the model's registry dir and the run's checkpoint dir, named in the summary, with its curves. */
+  private static void runReportIsNextToTheModelAndTheRun(Path lake, Path model, String out) throws Exception {
+    Path report = model.resolve("report.html");
+    assertTrue(Files.isRegularFile(report), "report.html in " + model);
+    String html = Files.readString(report);
+    for (String chart : new String[] {"chart-loss", "chart-auc", "chart-logloss"}) {
+      assertTrue(html.contains("id=\"" + chart + "\"") && html.contains("<polyline"), chart + " in the report");
+    }
+    try (var runs = Files.list(lake.resolve("checkpoints/infnet"))) {
+      Path run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
+      assertEquals(html, Files.readString(run.resolve("report.html")), "the run directory holds the same report");
+    }
+    assertTrue(out.contains("run report (loss and per-task AUC curves): ") && out.contains("1/report.html"), out);
   }
 
   /** Every SQL paragraph of the Zeppelin note runs on this lake and returns rows. */

@@ -65,6 +65,25 @@ public final class ModelRegistry {
     }
   }
 
+  /**
+   * Adds a file to a registered version (the run report: it names the version, so it is written after registration).
+   * Written aside, then renamed: a reader sees the whole file or none. Returns its path.
+   */
+  public String attach(Entry entry, String fileName, byte[] content) throws IOException {
+    if (fileName.equals(WEIGHTS) || fileName.equals(MANIFEST)) {
+      throw new IllegalArgumentException(fileName + " is the model itself, not an attachment");
+    }
+    Path dir = new Path(entry.path());
+    Path aside = new Path(dir, "." + fileName + "-" + UUID.randomUUID());
+    try (OutputStream out = fs.create(aside, false)) {
+      out.write(content);
+    }
+    Path target = new Path(dir, fileName);
+    fs.delete(target, false);
+    if (!fs.rename(aside, target)) throw new IOException("could not write " + target);
+    return target.toString();
+  }
+
   /** Resolves "latest", "production" or a version number to a registered version. */
   public Entry resolve(String name, String selector) throws IOException {
     int version;

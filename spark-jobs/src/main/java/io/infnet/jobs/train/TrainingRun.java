@@ -51,7 +51,7 @@ public final class TrainingRun {
 
   /** What a finished run produced. */
   public record Outcome(String runId, ModelRegistry.Entry model, DistributedTrainer.Result result, String featurePath,
-      long featureVersion, Map<String, Long> rowsPerSplit) {}
+      long featureVersion, Map<String, Long> rowsPerSplit, String reportPath) {}
 
   private TrainingRun() {}
 
@@ -92,11 +92,25 @@ public final class TrainingRun {
       ModelRegistry registry = new ModelRegistry(context.lake().models(), spark.sparkContext().hadoopConfiguration());
       ModelRegistry.Entry entry = registry.register(modelName, model, provenance(config, runId, snapshot, rows, result));
       RunHistoryTable.append(spark, context.lake().trainingRuns(), runId, entry.name(), entry.version(), result.history());
+      RunReport.Run run = new RunReport.Run(runId, entry.name(), entry.version(), config.hash(), snapshot.path(),
+          snapshot.version(), rows, config.get(Keys.TRAIN_WORKERS), result);
+      String report = writeReport(fs, runDir, registry, entry, run);
+      context.out().printf("train: report %s (also in %s)%n", report, runDir);
       try (OutputStream out = fs.create(new Path(runDir, FINISHED), true)) {
         out.write((entry.name() + "/" + entry.version() + "\n").getBytes(StandardCharsets.UTF_8));
       }
-      return new Outcome(runId, entry, result, snapshot.path(), snapshot.version(), rows);
+      return new Outcome(runId, entry, result, snapshot.path(), snapshot.version(), rows, report);
     }
+  }
+
+  /** The report goes next to the run's checkpoints and next to the registered model; returns the model's copy. */
+  private static String writeReport(FileSystem fs, Path runDir, ModelRegistry registry, ModelRegistry.Entry entry,
+      RunReport.Run run) throws IOException {
+    byte[] html = RunReport.html(run).getBytes(StandardCharsets.UTF_8);
+    try (OutputStream out = fs.create(new Path(runDir, RunReport.FILE), true)) {
+      out.write(html);
+    }
+    return registry.attach(entry, RunReport.FILE, html);
   }
 
   private static void writeRunFile(FileSystem fs, Path runDir, String runId, InfnetConfig config, FeatureSnapshot snapshot)
