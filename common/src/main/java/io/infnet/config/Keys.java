@@ -162,12 +162,14 @@ public final class Keys {
       "Synchronous data-parallel workers, one per executor JVM (a divisor of 64); 1 on local[*].");
   public static final ConfigKey<Integer> TRAIN_CHECKPOINT_EVERY = key("train.checkpoint_every", integer(0, MAX), 500,
       "Checkpoint to the lake every this many steps (and after every epoch); 0 = after epochs only.");
+  public static final ConfigKey<Integer> TRAIN_CHECKPOINT_KEEP = key("train.checkpoint_keep", integer(0, MAX), 3,
+      "Keep only the newest this many checkpoints of a run (0 = keep all); --resume needs just the newest.");
   public static final ConfigKey<Integer> TRAIN_LOG_EVERY = key("train.log_every", integer(1, MAX), 20,
       "Record the mean training loss in training_runs every this many steps.");
   public static final ConfigKey<Integer> TRAIN_THREADS = key("train.threads", integer(0, 1024), 0,
       "Intra-op threads per worker (0 = cores of the JVM).");
   public static final ConfigKey<String> TRAIN_DEVICE = key("train.device", choice("cpu", "gpu"), "cpu",
-      "Training device. Only cpu is implemented; gpu is refused before training starts (see README, GPU).");
+      "Training device: gpu puts each worker on the GPU Spark assigned to its task (else GPU 0) and fails before the first step if libtorch sees none (CUDA build: see README, GPU; untested here).");
 
   // ---- evaluation and scoring -------------------------------------------------------------------------
   public static final ConfigKey<String> EVALUATE_SPLIT = key("evaluate.split", choice("valid", "test"), "test", "Split evaluated.");

@@ -1,5 +1,6 @@
 package io.infnet.model;
 
+import ai.djl.Device;
 import io.infnet.model.nn.DcnV2Network;
 import io.infnet.model.nn.InfnetNetwork;
 import io.infnet.model.nn.MmoeNetwork;
@@ -12,7 +13,12 @@ public final class Models {
   private Models() {}
 
   public static RankingModel create(ModelSpec spec, long seed) {
-    return new NetworkModel(spec, network(spec), seed);
+    return create(spec, seed, Device.cpu());
+  }
+
+  /** The model with its weights on {@code device}; same seed, same initial weights on any device. */
+  public static RankingModel create(ModelSpec spec, long seed, Device device) {
+    return new NetworkModel(spec, network(spec), seed, device);
   }
 
   static RankingNetwork network(ModelSpec spec) {

@@ -1,5 +1,6 @@
 package io.infnet.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -27,10 +28,10 @@ public final class NetworkModel implements RankingModel {
   private final ParameterStore store;
   private final Map<String, NamedParameter> parameters;
 
-  NetworkModel(ModelSpec spec, RankingNetwork network, long seed) {
+  NetworkModel(ModelSpec spec, RankingNetwork network, long seed, Device device) {
     this.spec = spec;
     this.network = network;
-    this.manager = NDManager.newBaseManager();
+    this.manager = NDManager.newBaseManager(device);
     this.store = new ParameterStore(manager, false);
     this.parameters = Collections.unmodifiableMap(network.namedParameters());
     network.initializeParameters(manager, seed);

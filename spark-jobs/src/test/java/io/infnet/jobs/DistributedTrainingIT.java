@@ -1,59 +1,147 @@
 package io.infnet.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.features.spark.SparkSessions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Synchronous data parallelism on a real standalone cluster (master + 2 workers from the project's jars):
- * with the same seed and global batch, 1 worker (local[*]) and 2 workers (two executor JVMs exchanging gradients
- * over TCP) give the same loss at every step.
+ * Synchronous data parallelism on a real standalone cluster (master + 2 workers from the project's jars), and its
+ * fault tolerance. The reference is one uninterrupted run; every other run must record the same loss at every step:
+ * <ul>
+ *   <li>2 workers (two executor JVMs exchanging gradients over TCP) against 1 worker on local[*];</li>
+ *   <li>2 workers, one executor killed with {@code kill -9} mid-run: Spark retries the barrier stage on a replacement
+ *       executor, every worker restores the newest checkpoint, and the run finishes;</li>
+ *   <li>the driver killed mid-run, then {@code train --resume}.</li>
+ * </ul>
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DistributedTrainingIT {
-  @TempDir Path tmp;
+  private static final int STEPS = 60;
+  private static final int CHECKPOINT_EVERY = 10;
+  private Path tmp;
+  private Path lake;
+  private List<String> common;
+  private StandaloneCluster cluster;
+  private List<Double> reference;
+
+  @BeforeAll
+  void buildFeaturesAndTheReferenceRun(@TempDir Path tmp) throws Exception {
+    this.tmp = tmp;
+    lake = tmp.resolve("lake");
+    common = List.of("--set", "lake.root=" + lake, "--set", "datagen.users=200", "--set", "datagen.videos=150",
+        "--set", "datagen.days=5", "--set", "split.train_end=2022-04-10", "--set", "split.valid_end=2022-04-11",
+        "--set", "features.sequence_max_length=8", "--set", "model.dim=16", "--set", "spark.shuffle_partitions=2",
+        "--set", "train.batch_size=128", "--set", "train.max_steps=" + STEPS, "--set", "train.log_every=1",
+        "--set", "train.checkpoint_every=" + CHECKPOINT_EVERY, "--set", "train.threads=1");
+    for (String job : List.of("datagen", "features")) {
+      LauncherProcess.Result r = LauncherProcess.run(null, 600, with(job, "--set", "train.model_name=reference"));
+      assertEquals(0, r.exitCode(), r.all());
+    }
+    LauncherProcess.Result one = LauncherProcess.run(null, 600, with("train", "--set", "train.model_name=reference"));
+    assertEquals(0, one.exitCode(), one.all());
+    reference = losses(runId(one.stdout()));
+    assertEquals(STEPS, reference.size(), "a loss per step");
+    cluster = StandaloneCluster.start(tmp.resolve("cluster"), 2);
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    if (cluster != null) cluster.close();
+  }
 
   @Test
   void twoWorkersOnAClusterMatchOneWorkerStepForStep() throws Exception {
-    Path lake = tmp.resolve("lake");
-    List<String> common = List.of("--set", "lake.root=" + lake, "--set", "datagen.users=200", "--set", "datagen.videos=150",
-        "--set", "datagen.days=5", "--set", "split.train_end=2022-04-10", "--set", "split.valid_end=2022-04-11",
-        "--set", "features.sequence_max_length=8", "--set", "model.dim=16", "--set", "spark.shuffle_partitions=2",
-        "--set", "train.batch_size=128", "--set", "train.max_steps=8", "--set", "train.log_every=1",
-        "--set", "train.threads=1");
-    for (String job : List.of("datagen", "features")) {
-      LauncherProcess.Result r = LauncherProcess.run(null, 600, with(job, common));
-      assertEquals(0, r.exitCode(), r.all());
-    }
-    LauncherProcess.Result one = LauncherProcess.run(null, 600, with("train", common, "--set", "train.workers=1"));
-    assertEquals(0, one.exitCode(), one.all());
-
-    LauncherProcess.Result two;
-    try (StandaloneCluster cluster = StandaloneCluster.start(tmp.resolve("cluster"), 2)) {
-      two = LauncherProcess.run(LauncherProcess.ASSEMBLED_SPARK_HOME, 900, with("train", common, "--set", "train.workers=2",
-          "--master", cluster.url(), "--executor-memory", "2g", "--conf", "spark.task.cpus=1"));
-    }
+    LauncherProcess.Result two = LauncherProcess.run(LauncherProcess.ASSEMBLED_SPARK_HOME, 900, onCluster("two"));
     assertEquals(0, two.exitCode(), two.all());
     assertTrue(two.stdout().contains("train: 2 worker(s)"), two.stdout());
+    assertSameLosses(reference, losses(runId(two.stdout())), 1e-5);
+  }
 
-    List<Double> lossesOne = losses(lake, runId(one.stdout()));
-    List<Double> lossesTwo = losses(lake, runId(two.stdout()));
-    assertEquals(8, lossesOne.size(), "a loss per step");
-    assertEquals(lossesOne.size(), lossesTwo.size());
-    for (int i = 0; i < lossesOne.size(); i++) {
-      double a = lossesOne.get(i);
-      double b = lossesTwo.get(i);
-      assertTrue(Math.abs(a - b) <= 1e-5 * Math.abs(a), "step " + (i + 1) + ": 1 worker " + a + ", 2 workers " + b);
+  @Test
+  void aWorkerKilledMidRunIsReplacedAndTheRunEndsWithTheSameLosses() throws Exception {
+    LauncherProcess.Running run = LauncherProcess.start(LauncherProcess.ASSEMBLED_SPARK_HOME, onCluster("killed"));
+    awaitMidRun(run, "killed");
+    List<ProcessHandle> executors = cluster.executors();
+    assertEquals(2, executors.size(), "one executor per worker: " + executors);
+    ProcessHandle victim = executors.get(0);
+    new ProcessBuilder("kill", "-9", String.valueOf(victim.pid())).start().waitFor();
+
+    LauncherProcess.Result r = run.waitFor(900);
+    assertEquals(0, r.exitCode(), r.all());
+    List<Long> after = cluster.executors().stream().map(ProcessHandle::pid).toList();
+    assertFalse(after.contains(victim.pid()), "the killed executor is gone");
+    assertNotEquals(0, after.size(), "a replacement executor ran the retried stage");
+    assertSameLosses(reference, losses(runId(r.stdout())), 1e-5);
+  }
+
+  @Test
+  void aDriverStoppedMidRunResumesToTheSameLosses() throws Exception {
+    List<String> args = List.of("--set", "train.model_name=resumed");
+    LauncherProcess.Running run = LauncherProcess.start(null, with("train", args.toArray(String[]::new)));
+    awaitMidRun(run, "resumed");
+    run.kill();
+    assertFalse(Files.exists(lake.resolve("models/resumed")), "the stopped run registered nothing");
+
+    LauncherProcess.Result resumed = LauncherProcess.run(null, 600, with("train", "--resume", "--set", "train.model_name=resumed"));
+    assertEquals(0, resumed.exitCode(), resumed.all());
+    assertTrue(resumed.stdout().contains("train: resuming run"), resumed.stdout());
+    assertSameLosses(reference, losses(runId(resumed.stdout())), 1e-6);
+  }
+
+  /** Waits until the run has written its first checkpoint and is still training (no FINISHED marker). */
+  private void awaitMidRun(LauncherProcess.Running run, String model) throws Exception {
+    Path runs = lake.resolve("checkpoints").resolve(model);
+    BooleanSupplier checkpointed = () -> subdirectories(runs).flatMap(DistributedTrainingIT::subdirectories)
+        .anyMatch(c -> c.getFileName().toString().startsWith("step-"));
+    long deadline = System.currentTimeMillis() + 600_000;
+    while (!checkpointed.getAsBoolean()) {
+      assertTrue(run.isAlive(), "the run ended before its first checkpoint:\n" + run.stdoutSoFar());
+      assertTrue(System.currentTimeMillis() < deadline, "no checkpoint after 10 minutes:\n" + run.stdoutSoFar());
+      Thread.sleep(50);
+    }
+    assertTrue(subdirectories(runs).noneMatch(r -> Files.exists(r.resolve("FINISHED"))),
+        "the run finished before it could be interrupted: raise STEPS");
+  }
+
+  private static Stream<Path> subdirectories(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isDirectory).toList().stream();
+    } catch (IOException e) {
+      return Stream.empty();
+    }
+  }
+
+  private String[] onCluster(String model) {
+    return with("train", "--set", "train.model_name=" + model, "--set", "train.workers=2", "--master", cluster.url(),
+        "--executor-memory", "2g", "--conf", "spark.task.cpus=1");
+  }
+
+  private static void assertSameLosses(List<Double> expected, List<Double> actual, double relative) {
+    assertEquals(expected.size(), actual.size(), "a loss per step");
+    for (int i = 0; i < expected.size(); i++) {
+      double a = expected.get(i);
+      double b = actual.get(i);
+      assertTrue(Math.abs(a - b) <= relative * Math.abs(a), "step " + (i + 1) + ": reference " + a + ", this run " + b);
     }
   }
 
@@ -63,7 +151,7 @@ class DistributedTrainingIT {
     return m.group(1);
   }
 
-  private static List<Double> losses(Path lake, String runId) {
+  private List<Double> losses(String runId) {
     SparkSession spark = SparkSessions.getOrCreate(InfnetConfig.defaults().with("spark.master=local[1]"), "distributed-check");
     List<Double> out = new ArrayList<>();
     for (Row r : spark.read().format("delta").load(lake.resolve("training_runs").toString())
@@ -73,7 +161,7 @@ class DistributedTrainingIT {
     return out;
   }
 
-  private static String[] with(String job, List<String> common, String... more) {
+  private String[] with(String job, String... more) {
     List<String> all = new ArrayList<>();
     all.add(job);
     all.addAll(common);

@@ -20,8 +20,54 @@ final class LauncherProcess {
     }
   }
 
+  /** A launched bin/infnet whose output goes to files until it ends. */
+  static final class Running {
+    private final Process process;
+    private final String command;
+    private final Path out;
+    private final Path err;
+
+    private Running(Process process, String command, Path out, Path err) {
+      this.process = process;
+      this.command = command;
+      this.out = out;
+      this.err = err;
+    }
+
+    boolean isAlive() {
+      return process.isAlive();
+    }
+
+    String stdoutSoFar() throws IOException {
+      return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    /** SIGKILL to the launcher and everything it started: the driver dies without any shutdown hook. */
+    void kill() throws InterruptedException {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      process.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    Result waitFor(long timeoutSeconds) throws IOException, InterruptedException {
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        kill();
+        throw new AssertionError(command + " did not finish in " + timeoutSeconds + " s; stdout:\n" + Files.readString(out)
+            + "\nstderr:\n" + Files.readString(err));
+      }
+      Result r = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+      return r;
+    }
+  }
+
   /** Runs {@code bin/infnet args} with SPARK_HOME unset ({@code sparkHome == null}) or set to it. */
   static Result run(Path sparkHome, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+    return start(sparkHome, args).waitFor(timeoutSeconds);
+  }
+
+  static Running start(Path sparkHome, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(PROJECT.resolve("bin/infnet").toString());
     cmd.addAll(List.of(args));
@@ -33,16 +79,6 @@ final class LauncherProcess {
     Path out = Files.createTempFile("infnet-out", ".txt");
     Path err = Files.createTempFile("infnet-err", ".txt");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      throw new AssertionError("bin/infnet " + String.join(" ", args) + " did not finish in " + timeoutSeconds + " s; stdout:\n"
-          + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
-    }
-    Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-    Files.deleteIfExists(out);
-    Files.deleteIfExists(err);
-    return r;
+    return new Running(pb.start(), "bin/infnet " + String.join(" ", args), out, err);
   }
 }

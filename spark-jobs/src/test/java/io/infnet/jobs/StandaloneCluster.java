@@ -2,7 +2,9 @@ package io.infnet.jobs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A real Spark standalone master + workers on this machine, started from the project's jars by bin/standalone-cluster. */
@@ -24,6 +26,22 @@ final class StandaloneCluster implements AutoCloseable {
 
   String url() {
     return url;
+  }
+
+  /** The executor JVMs this cluster's workers launched (their working directories are under the cluster's state). */
+  List<ProcessHandle> executors() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+        .filter(p -> workingDirectory(p).startsWith(state.toAbsolutePath()))
+        .toList();
+  }
+
+  private static Path workingDirectory(ProcessHandle p) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc", String.valueOf(p.pid()), "cwd"));
+    } catch (IOException | UnsupportedOperationException e) {
+      return Path.of("/nonexistent");
+    }
   }
 
   private static String script(Path state, String... args) throws IOException, InterruptedException {

@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.Comparator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,10 +30,18 @@ final class CheckpointStore {
   private static final String CHECKSUMS = "checksums.json";
   private final Path root;
   private final FileSystem fs;
+  private final int keep;
 
+  /** A store for reading; it never deletes. */
   CheckpointStore(String root, Configuration conf) throws IOException {
+    this(root, conf, 0);
+  }
+
+  /** A store that keeps the newest {@code keep} checkpoints after each save (0 = all). */
+  CheckpointStore(String root, Configuration conf, int keep) throws IOException {
     this.root = new Path(root);
     this.fs = this.root.getFileSystem(conf);
+    this.keep = keep;
   }
 
   /** Writes the trainer's state plus the loop's state as checkpoint {@code step-<trainer.stepCount()>}. */
@@ -55,13 +63,29 @@ final class CheckpointStore {
       fs.delete(target, true);
       if (!fs.rename(staging, target)) throw new IOException("could not publish checkpoint " + target);
     }
+    if (keep > 0) prune();
+  }
+
+  /** Drops all but the newest {@code keep} checkpoints, and staging left by a writer that died mid-save. */
+  private void prune() throws IOException {
+    List<Long> steps = steps();
+    for (int i = 0; i < steps.size() - keep; i++) fs.delete(new Path(root, "step-" + steps.get(i)), true);
+    for (FileStatus s : fs.listStatus(root)) {
+      if (s.getPath().getName().startsWith(".staging-")) fs.delete(s.getPath(), true);
+    }
+  }
+
+  /** The published checkpoints' steps, oldest first. */
+  private List<Long> steps() throws IOException {
+    if (!fs.exists(root)) return List.of();
+    return java.util.Arrays.stream(fs.listStatus(root)).map(FileStatus::getPath).map(Path::getName)
+        .filter(n -> n.matches("step-[0-9]+")).map(n -> Long.parseLong(n.substring(5))).sorted().toList();
   }
 
   /** The newest checkpoint's step, if any. */
   Optional<Long> latestStep() throws IOException {
-    if (!fs.exists(root)) return Optional.empty();
-    return java.util.Arrays.stream(fs.listStatus(root)).map(FileStatus::getPath).map(Path::getName)
-        .filter(n -> n.matches("step-[0-9]+")).map(n -> Long.parseLong(n.substring(5))).max(Comparator.naturalOrder());
+    List<Long> steps = steps();
+    return steps.isEmpty() ? Optional.empty() : Optional.of(steps.get(steps.size() - 1));
   }
 
   /** Restores the trainer from checkpoint {@code step} after checking every file's sha256; returns the loop state and extra files. */

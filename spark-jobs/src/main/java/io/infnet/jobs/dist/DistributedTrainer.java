@@ -41,10 +41,33 @@ public final class DistributedTrainer {
 
   private DistributedTrainer() {}
 
-  /** What a run produced: the final (best-epoch) weights, the metric history and where time went. */
+  /**
+   * What a run produced: the final (best-epoch) weights, the metric history and where worker 0's step time went
+   * over {@code timedSteps} steps (the last stage attempt, without its warm-up steps).
+   */
   public record Result(int epochsRun, int bestEpoch, Map<String, Double> bestValidAuc, long steps,
-      Map<String, float[]> weights, List<MetricRecord> history, double computeSeconds, double communicationSeconds,
-      long bytesSentByWorker0) {}
+      Map<String, float[]> weights, List<MetricRecord> history, long timedSteps, double computeSeconds,
+      double communicationSeconds, long bytesSentByWorker0) {
+    /** Fraction of a step spent exchanging gradients (and waiting for peers). */
+    public double communicationShare() {
+      double total = computeSeconds + communicationSeconds;
+      return total == 0 ? 0 : communicationSeconds / total;
+    }
+
+    /** Worker 0's mean step, e.g. "compute 812.4 ms, communication 95.1 ms (10.5% of step), 1,204,224 bytes sent". */
+    public String stepTime() {
+      if (timedSteps == 0) return "no step timed (all steps were warm-up)";
+      return String.format(java.util.Locale.ROOT, "compute %.1f ms, communication %.1f ms (%.1f%% of step), %,d bytes sent",
+          computeSeconds * 1000 / timedSteps, communicationSeconds * 1000 / timedSteps, 100 * communicationShare(),
+          bytesSentByWorker0 / timedSteps);
+    }
+
+    /** Training throughput over the timed steps. */
+    public double samplesPerSecond(int globalBatch) {
+      double total = computeSeconds + communicationSeconds;
+      return total == 0 ? 0 : timedSteps * (double) globalBatch / total;
+    }
+  }
 
   public static Result train(SparkSession spark, InfnetConfig config, FeatureSnapshot snapshot, FeatureSchema schema,
       String checkpointDir, PrintStream out) throws IOException {
@@ -81,9 +104,6 @@ public final class DistributedTrainer {
 
   /** Two training tasks in one JVM would share DJL's one gradient collector: refuse before launching. */
   private static void checkPlacement(SparkSession spark, InfnetConfig config, int workers) {
-    if (config.get(Keys.TRAIN_DEVICE).equals("gpu")) {
-      throw new JobFailure("train.device=gpu: this version trains on CPU only (models are not placed on a GPU); use train.device=cpu");
-    }
     if (SHUFFLE_BLOCK % workers != 0) {
       throw new JobFailure("train.workers=" + workers + ": expected a divisor of " + SHUFFLE_BLOCK + " (1, 2, 4, 8, 16, 32 or 64)");
     }
@@ -114,7 +134,7 @@ public final class DistributedTrainer {
     Map<String, Double> bestAuc = new LinkedHashMap<>();
     ((Map<String, Object>) r.get("best_auc")).forEach((k, v) -> bestAuc.put(k, ((Number) v).doubleValue()));
     return new Result(((Number) r.get("epochs_done")).intValue(), ((Number) r.get("best_epoch")).intValue(), bestAuc, steps,
-        weights, history, ((Number) r.get("compute_seconds")).doubleValue(), ((Number) r.get("communication_seconds")).doubleValue(),
+        weights, history, ((Number) r.get("timed_steps")).longValue(), ((Number) r.get("compute_seconds")).doubleValue(), ((Number) r.get("communication_seconds")).doubleValue(),
         ((Number) r.get("bytes_sent")).longValue());
   }
 

@@ -13,7 +13,6 @@ import java.util.List;
  */
 final class GradientExchange {
   private final ShardedAllReduce reduce;
-  private long communicationNanos;
 
   GradientExchange(ShardedAllReduce reduce) {
     this.reduce = reduce;
@@ -23,7 +22,6 @@ final class GradientExchange {
   record Summed(Gradients gradients, double meanLoss) {}
 
   Summed sum(Gradients local, double localLossSum) throws IOException {
-    long start = System.nanoTime();
     List<Gradients.Tensor> tensors = local.tensors();
     int denseLength = 2;
     for (Gradients.Tensor t : tensors) if (!t.isSparse()) denseLength += t.values().length;
@@ -50,12 +48,7 @@ final class GradientExchange {
       }
     }
     long samples = (long) dense[0];
-    communicationNanos += System.nanoTime() - start;
     return new Summed(new Gradients(summed, samples), samples == 0 ? Double.NaN : dense[1] / samples);
-  }
-
-  long communicationNanos() {
-    return communicationNanos;
   }
 
   long bytesSent() {

@@ -64,7 +64,8 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     FeatureSchema schema = FeatureSchema.fromJson(plan.schemaJson());
     RowBatches batches = new RowBatches(schema, config.get(Keys.MODEL_OUT_OF_RANGE_IDS).equals("oov"));
     try (PeerGroup peers = join(context, rank);
-        NetworkModel model = (NetworkModel) Models.create(ModelSpec.from(config, schema), config.get(Keys.TRAIN_SEED));
+        NetworkModel model = (NetworkModel) Models.create(ModelSpec.from(config, schema), config.get(Keys.TRAIN_SEED),
+            TrainingDevice.of(config.get(Keys.TRAIN_DEVICE), context));
         Trainer trainer = new Trainer(model, TrainingOptions.from(config))) {
       Run run = new Run(config, batches, mine, peers, model, trainer, rank);
       String result = run.train();
@@ -109,7 +110,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     private final List<Map<String, Object>> history = new ArrayList<>();
     private final EarlyStopping stopping;
     private int epochsDone;
-    private long computeNanos;
+    private final StepTimes times = new StepTimes();
     private long lastProgressNanos = System.nanoTime();
     private long progressSamples;
     private long progressSteps;
@@ -125,7 +126,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
       this.exchange = new GradientExchange(new ShardedAllReduce(peers));
       this.schedule = new BlockSchedule(plan.rows(), plan.blockSize(), config.get(Keys.TRAIN_BATCH_SIZE), plan.workers(),
           config.get(Keys.TRAIN_SEED));
-      this.checkpoints = new CheckpointStore(plan.checkpointDir(), plan.hadoopConf().get());
+      this.checkpoints = new CheckpointStore(plan.checkpointDir(), plan.hadoopConf().get(), config.get(Keys.TRAIN_CHECKPOINT_KEEP));
       this.batchPerWorker = config.get(Keys.TRAIN_BATCH_SIZE) / plan.workers();
       this.stopping = new EarlyStopping(config.get(Keys.TRAIN_PATIENCE));
       long maxSteps = config.get(Keys.TRAIN_MAX_STEPS);
@@ -168,7 +169,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
         GradientExchange.Summed summed = exchange.sum(local, localLoss);
         long afterExchange = System.nanoTime();
         trainer.applyUpdate(summed.gradients());
-        computeNanos += (beforeExchange - start) + (System.nanoTime() - afterExchange);
+        times.add((beforeExchange - start) + (System.nanoTime() - afterExchange), afterExchange - beforeExchange, exchange.bytesSent());
         lossSum += summed.meanLoss();
         lossSteps++;
         progress(epoch, summed);
@@ -282,9 +283,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     private String result() throws IOException {
       Map<String, Object> r = loopState();
       r.put("steps", trainer.stepCount());
-      r.put("compute_seconds", computeNanos / 1e9);
-      r.put("communication_seconds", exchange.communicationNanos() / 1e9);
-      r.put("bytes_sent", exchange.bytesSent());
+      r.putAll(times.report());
       r.put("rows", rows.size());
       if (rank == 0) {
         Map<String, byte[]> extra = new LinkedHashMap<>();

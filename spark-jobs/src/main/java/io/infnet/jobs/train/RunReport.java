@@ -62,8 +62,7 @@ public final class RunReport {
     rows.put("rows", String.join(", ", splits));
     rows.put("training", String.format(Locale.ROOT, "%,d steps, %d epoch(s), best epoch %d", r.steps(), r.epochsRun(), r.bestEpoch()));
     rows.put("workers", String.valueOf(run.workers()));
-    rows.put("time (worker 0)", String.format(Locale.ROOT, "compute %.1f s, communication %.1f s", r.computeSeconds(),
-        r.communicationSeconds()));
+    rows.put("mean step (worker 0)", r.stepTime());
     StringBuilder html = new StringBuilder("<table class=\"summary\">\n");
     rows.forEach((k, v) -> html.append("<tr><th>").append(Html.escape(k)).append("</th><td>").append(Html.escape(v)).append("</td></tr>\n"));
     return html.append("</table>\n").toString();

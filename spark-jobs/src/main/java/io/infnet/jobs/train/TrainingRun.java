@@ -83,8 +83,8 @@ public final class TrainingRun {
         runId, snapshot.path(), snapshot.version(), rows.get("train"), rows.get("valid"));
 
     DistributedTrainer.Result result = DistributedTrainer.train(spark, config, snapshot, schema, runDir.toString(), context.out());
-    context.out().printf("train: %d steps; compute %.1f s, communication %.1f s (worker 0)%n", result.steps(),
-        result.computeSeconds(), result.communicationSeconds());
+    context.out().printf(java.util.Locale.ROOT, "train: %d steps, %.0f samples/s; mean step of worker 0 over %d steps after warm-up: %s%n",
+        result.steps(), result.samplesPerSecond(config.get(Keys.TRAIN_BATCH_SIZE)), result.timedSteps(), result.stepTime());
 
     ModelSpec spec = ModelSpec.from(config, schema);
     try (NetworkModel model = (NetworkModel) Models.create(spec, config.get(Keys.TRAIN_SEED))) {

@@ -1,6 +1,7 @@
 package io.infnet.jobs.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,5 +83,22 @@ class CheckpointStoreTest {
       assertTrue(e.getMessage().contains("is corrupted: weights.safetensors does not match its sha256"), e.getMessage());
       assertEquals(0, t.stepCount(), "nothing was loaded");
     }
+  }
+
+  @Test
+  void onlyTheNewestCheckpointsAreKeptAndDeadStagingIsCleared() throws IOException {
+    CheckpointStore store = new CheckpointStore(dir.resolve("run").toString(), new Configuration(), 2);
+    Files.createDirectories(dir.resolve("run/.staging-left-by-a-killed-writer"));
+    try (RankingModel model = Models.create(ModelSpec.from(CONFIG, SCHEMA), 1); Trainer t = trainer(model)) {
+      for (int i = 0; i < 4; i++) {
+        t.step(batch());
+        store.save(t, Map.of("epochs_done", 0), Map.of());
+      }
+    }
+    try (var entries = Files.list(dir.resolve("run"))) {
+      assertEquals(List.of("step-3", "step-4"), entries.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList());
+    }
+    assertFalse(Files.exists(dir.resolve("run/.staging-left-by-a-killed-writer")));
+    assertEquals(Optional.of(4L), store.latestStep());
   }
 }

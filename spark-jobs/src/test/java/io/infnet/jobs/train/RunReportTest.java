@@ -82,7 +82,7 @@ class RunReportTest {
   void summaryNamesTheRunItsInputsAndItsCost() {
     String html = RunReport.html(run(realisticHistory()));
     for (String fact : List.of("20250101T120000-abcdef12", "infnet version 7", "cafe1234", "/lake/features/impressions (Delta version 5)",
-        "train 12,288, valid 1,536", "144 steps, 3 epoch(s), best epoch 3", "compute 42.5 s, communication 3.2 s", "0.7100")) {
+        "train 12,288, valid 1,536", "144 steps, 3 epoch(s), best epoch 3", "communication 22.5 ms (7.0% of step)", "0.7100")) {
       assertTrue(html.contains(fact), fact + " in\n" + html);
     }
   }
