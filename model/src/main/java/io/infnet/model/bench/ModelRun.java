@@ -68,9 +68,8 @@ final class ModelRun implements AutoCloseable {
     try (Trainer trainer = new Trainer(model, options)) {
       int[] step = {0};
       double median = Timing.medianSeconds(() -> phases.add(step(trainer, batches.get(step[0]++ % DISTINCT_BATCHES))),
-          warmup, maxSteps, budgetSeconds);
-      List<double[]> timed = phases.subList(warmup, phases.size());
-      return new TrainingTimes(median, medianOf(timed, 0), medianOf(timed, 1), medianOf(timed, 2), medianOf(timed, 3));
+          warmup, maxSteps, budgetSeconds, phases::clear);
+      return new TrainingTimes(median, medianOf(phases, 0), medianOf(phases, 1), medianOf(phases, 2), medianOf(phases, 3));
     }
   }
 

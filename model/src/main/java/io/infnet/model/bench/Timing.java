@@ -6,9 +6,19 @@ import java.util.Arrays;
 final class Timing {
   private Timing() {}
 
-  /** Median seconds of one run of {@code work}, after {@code warmup} untimed runs; at least 3 timed runs. */
+  /**
+   * Median seconds of one run of {@code work}, after up to {@code warmup} untimed runs (at least one; slow work stops
+   * warming up after half the budget); at least 3 timed runs.
+   */
   static double medianSeconds(Runnable work, int warmup, int maxRuns, double budgetSeconds) {
-    for (int i = 0; i < warmup; i++) work.run();
+    return medianSeconds(work, warmup, maxRuns, budgetSeconds, () -> {});
+  }
+
+  /** As above; {@code afterWarmup} runs once between the warm-up and the timed runs. */
+  static double medianSeconds(Runnable work, int warmup, int maxRuns, double budgetSeconds, Runnable afterWarmup) {
+    long warmupStart = System.nanoTime();
+    for (int i = 0; i < warmup && (i == 0 || (System.nanoTime() - warmupStart) / 1e9 < budgetSeconds / 2); i++) work.run();
+    afterWarmup.run();
     double[] times = new double[maxRuns];
     int runs = 0;
     long start = System.nanoTime();
