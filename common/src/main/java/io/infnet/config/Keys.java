@@ -106,8 +106,8 @@ public final class Keys {
       "Loss weight λ_k per task (absent = 1).");
 
   // ---- model ----------------------------------------------------------------------------------------
-  public static final ConfigKey<String> MODEL_TYPE = key("model.type", choice("infnet", "shared_bottom", "mmoe", "ple", "dcnv2"),
-      "infnet", "Model family: INFNet or one of the baselines it must beat.");
+  public static final ConfigKey<String> MODEL_TYPE = key("model.type", choice("infnet", "shared_bottom", "mmoe", "ple", "dcnv2", "full_attention"),
+      "infnet", "Model family: INFNet or one of the baselines it must beat (full_attention: self-attention over all tokens, the cost comparison).");
   public static final ConfigKey<Integer> MODEL_DIM = key("model.dim", integer(2, 4096), 32, "Token width d.");
   public static final ConfigKey<Integer> MODEL_BLOCKS = key("model.blocks", integer(1, 64), 2, "Stacked INFNet blocks N.");
   public static final ConfigKey<Integer> MODEL_HEADS = key("model.heads", integer(1, 64), 2, "Attention heads h (must divide model.dim).");

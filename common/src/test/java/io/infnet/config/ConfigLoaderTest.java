@@ -56,7 +56,7 @@ class ConfigLoaderTest {
     ConfigException range = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("model.dim=0")));
     assertTrue(range.getMessage().contains("model.dim"), range.getMessage());
     ConfigException choice = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("model.type=xgboost")));
-    assertTrue(choice.getMessage().contains("one of infnet, shared_bottom, mmoe, ple, dcnv2"), choice.getMessage());
+    assertTrue(choice.getMessage().contains("one of infnet, shared_bottom, mmoe, ple, dcnv2, full_attention"), choice.getMessage());
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.infnet.model;
 
 import ai.djl.Device;
 import io.infnet.model.nn.DcnV2Network;
+import io.infnet.model.nn.FullAttentionNetwork;
 import io.infnet.model.nn.InfnetNetwork;
 import io.infnet.model.nn.MmoeNetwork;
 import io.infnet.model.nn.PleNetwork;
@@ -28,6 +29,7 @@ public final class Models {
       case "mmoe" -> new MmoeNetwork(spec);
       case "ple" -> new PleNetwork(spec);
       case "dcnv2" -> new DcnV2Network(spec);
+      case "full_attention" -> new FullAttentionNetwork(spec);
       default -> throw new IllegalArgumentException("unknown model.type '" + spec.type() + "'");
     };
   }

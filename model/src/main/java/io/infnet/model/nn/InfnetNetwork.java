@@ -42,13 +42,8 @@ public final class InfnetNetwork extends RankingNetwork {
     proxyCounts.put(SEQ_PROXY, spec.schema().sequences().size());
     proxyCounts.put(TASK_PROXY, spec.sharedTaskTokens());
 
-    // Liveness, from the towers backwards: which outputs each block must produce.
-    List<Set<TokenType>> blockOutputs = new ArrayList<>(Collections.nCopies(spec.blocks(), null));
-    Set<TokenType> needed = towerInputs(spec, present);
-    for (int b = spec.blocks() - 1; b >= 0; b--) {
-      blockOutputs.set(b, needed);
-      needed = InfnetBlock.inputsFor(needed, spec, present);
-    }
+    List<Set<TokenType>> blockOutputs = blockOutputs(spec);
+    Set<TokenType> needed = InfnetBlock.inputsFor(blockOutputs.get(0), spec, present);
     this.tokens = child("tokens", new FeatureTokens(spec));
     this.catProxy = needed.contains(CAT_PROXY) ? child("cat_proxy", new Dense(fields * d, spec.catProxies() * d)) : null;
     this.seqProxy = needed.contains(SEQ_PROXY) ? child("seq_proxy", new Dense(d, d)) : null;
@@ -61,7 +56,24 @@ public final class InfnetNetwork extends RankingNetwork {
     this.towers = child("towers", new TaskTowers(spec.taskCount(), d, spec.towerHidden(), spec.dropout()));
   }
 
-  private static Set<TokenType> presentTypes(ModelSpec spec) {
+  /** Liveness, from the towers backwards: the outputs each block must produce (block 0 first). */
+  static List<Set<TokenType>> blockOutputs(ModelSpec spec) {
+    Set<TokenType> present = presentTypes(spec);
+    List<Set<TokenType>> outputs = new ArrayList<>(Collections.nCopies(spec.blocks(), null));
+    Set<TokenType> needed = towerInputs(spec, present);
+    for (int b = spec.blocks() - 1; b >= 0; b--) {
+      outputs.set(b, needed);
+      needed = InfnetBlock.inputsFor(needed, spec, present);
+    }
+    return outputs;
+  }
+
+  /** What the blocks read from the front (tokens and initial proxies). */
+  static Set<TokenType> frontOutputs(ModelSpec spec) {
+    return InfnetBlock.inputsFor(blockOutputs(spec).get(0), spec, presentTypes(spec));
+  }
+
+  static Set<TokenType> presentTypes(ModelSpec spec) {
     Set<TokenType> present = EnumSet.of(CAT, CAT_PROXY);
     if (!spec.schema().sequences().isEmpty()) present.addAll(List.of(SEQ, SEQ_PROXY));
     if (spec.taskTokens()) present.addAll(List.of(TASK, TASK_PROXY));

@@ -46,6 +46,7 @@ public final class Trainer implements AutoCloseable {
   private final float[] taskWeights;
   private TrainingOptions options;
   private Gradients lastGradients;
+  private PhaseNanos lastPhases;
   private long step;
 
   public Trainer(RankingModel model, TrainingOptions options) {
@@ -87,14 +88,18 @@ public final class Trainer implements AutoCloseable {
     float[] taskLossSums;
     float weightedLoss;
     try (NDScope scope = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      long start = System.nanoTime();
       ModelInputs in = ModelInputs.of(model.manager(), batch);
       NDArray logits = model.logits(in, true);
       NDArray perTask = Ops.binaryCrossEntropyWithLogits(logits, in.labels()).mul(in.labelMask()).sum(new int[] {0});
       NDArray loss = perTask.mul(model.manager().create(taskWeights)).sum();
+      long forwardEnd = System.nanoTime();
       collector.backward(loss);
       taskLossSums = perTask.toFloatArray();
       weightedLoss = loss.getFloat();
+      long backwardEnd = System.nanoTime();
       lastGradients = collectGradients(rows);
+      lastPhases = new PhaseNanos(forwardEnd - start, backwardEnd - forwardEnd, System.nanoTime() - backwardEnd);
     }
     double[] taskLoss = new double[tasks];
     float[] mask = batch.labelMask();
@@ -117,6 +122,14 @@ public final class Trainer implements AutoCloseable {
     }
     return new Gradients(tensors, rows);
   }
+
+  /** Wall time of the last {@link #computeGradients} by phase: forward (with the loss), backward, gradient copy out. */
+  public PhaseNanos lastPhases() {
+    if (lastPhases == null) throw new IllegalStateException("no step yet: call computeGradients first");
+    return lastPhases;
+  }
+
+  public record PhaseNanos(long forward, long backward, long gradientCopy) {}
 
   /** The gradients of the last {@link #computeGradients} (of the summed loss over its rows). */
   public Gradients gradients() {
