@@ -78,8 +78,12 @@ public final class ModelThroughput {
         Batch batch = run.batch(config.batch()).get(0);
         ComponentProfile.print(run.model(), batch, training);
       }
-      System.out.printf("train fraction of ceiling: %.1f%%%n", 100 * gflops(3 * modelFlops, trainRate) / ceiling);
-      System.out.printf("inference fraction of ceiling: %.1f%%%n", 100 * gflops(modelFlops, inferenceRate) / ceiling);
+      // The headline fractions count the work actually executed; the spec-literal count (every CA projecting its
+      // own K/V) would credit the model with FLOPs the folded form never performs.
+      System.out.printf("spec-literal model FLOPs over the ceiling: train %.1f%%, inference %.1f%%%n",
+          100 * gflops(3 * modelFlops, trainRate) / ceiling, 100 * gflops(modelFlops, inferenceRate) / ceiling);
+      System.out.printf("train fraction of ceiling: %.1f%%%n", 100 * gflops(3 * executedFlops, trainRate) / ceiling);
+      System.out.printf("inference fraction of ceiling: %.1f%%%n", 100 * gflops(executedFlops, inferenceRate) / ceiling);
     }
   }
 
