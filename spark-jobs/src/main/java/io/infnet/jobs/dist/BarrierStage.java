@@ -2,6 +2,7 @@ package io.infnet.jobs.dist;
 
 import java.io.Serializable;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import scala.jdk.javaapi.CollectionConverters;
@@ -12,7 +13,16 @@ import scala.runtime.AbstractFunction1;
 final class BarrierStage {
   private BarrierStage() {}
 
-  static <T, R> JavaRDD<R> mapPartitions(JavaRDD<T> rdd, FlatMapFunction<Iterator<T>, R> f, Class<R> resultClass) {
+  /**
+   * Runs f as a barrier stage and collects what it returns. Spark retries a failed barrier stage (a lost executor,
+   * a failed task) only if it is a shuffle map stage; a failed barrier *result* stage aborts the job. So the
+   * results go through a one-partition shuffle, which makes the barrier stage a retryable map stage.
+   */
+  static <T, R> List<R> collectRetryable(JavaRDD<T> rdd, FlatMapFunction<Iterator<T>, R> f, Class<R> resultClass) {
+    return mapPartitions(rdd, f, resultClass).repartition(1).collect();
+  }
+
+  private static <T, R> JavaRDD<R> mapPartitions(JavaRDD<T> rdd, FlatMapFunction<Iterator<T>, R> f, Class<R> resultClass) {
     return rdd.rdd().barrier().mapPartitions(new ScalaPartitionFunction<>(f), false, ClassTag$.MODULE$.apply(resultClass))
         .toJavaRDD();
   }

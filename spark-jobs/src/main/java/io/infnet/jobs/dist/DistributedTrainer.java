@@ -95,7 +95,7 @@ public final class DistributedTrainer {
     List<String> reports;
     try (ProgressMonitor progress = ProgressMonitor.start(checkpointDir, spark.sparkContext().hadoopConfiguration(), out,
         schedule.stepsPerEpoch(), config.get(Keys.TRAIN_EPOCHS))) {
-      reports = BarrierStage.mapPartitions(laidOut, new TrainingWorker(plan, valid), String.class).collect();
+      reports = BarrierStage.collectRetryable(laidOut, new TrainingWorker(plan, valid), String.class);
     } finally {
       valid.destroy();
     }
