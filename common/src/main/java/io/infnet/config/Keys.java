@@ -90,6 +90,10 @@ public final class Keys {
       List.of("author_id", "tag"), "Side-info fields of each sequence event (share the categorical field's vocabulary).");
   public static final ConfigKey<Integer> FEATURES_GAP_BUCKETS = key("features.gap_buckets", integer(0, 64), 12,
       "Time-gap buckets (log2 of minutes since the event); 0 = no time-gap feature.");
+  public static final ConfigKey<Double> FEATURES_MAX_DROPPED_FRACTION = key("features.max_dropped_fraction", decimal(0, 1), 0.2,
+      "Stop the build when more than this fraction of the log's rows is dropped (all reasons together, docs/DATA_POLICY.md): the input is broken and training on the rest would be wrong; the error names each reason and its count.");
+  public static final ConfigKey<Double> FEATURES_FUTURE_TOLERANCE_HOURS = key("features.future_tolerance_hours", decimal(0, 1e6), 24.0,
+      "Log rows whose time_ms is later than the build's clock plus this many hours are dropped and counted as future_timestamp (clock skew below it is tolerated).");
   public static final ConfigKey<String> SPLIT_TRAIN_END = key("split.train_end", date(false), "2022-04-18",
       "Last day of the train split (inclusive).");
   public static final ConfigKey<String> SPLIT_VALID_END = key("split.valid_end", date(false), "2022-04-19",

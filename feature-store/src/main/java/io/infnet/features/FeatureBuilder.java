@@ -41,8 +41,6 @@ import org.apache.spark.storage.StorageLevel;
  * docs/FEATURE_TABLES.md (output) and docs/DATA_POLICY.md (what is dropped, what stops the build).
  */
 public final class FeatureBuilder {
-  /** More dropped log rows than this (all reasons together) means broken input: stop rather than train on the rest. */
-  static final double MAX_DROPPED_FRACTION = 0.2;
   static final String SPLIT = "split";
   private static final String USER_KNOWN = "__user_known", VIDEO_KNOWN = "__video_known";
 
@@ -55,8 +53,8 @@ public final class FeatureBuilder {
     PhaseTimer timer = new PhaseTimer(FeatureBuilder.class, "feature build");
     RawInputs raw = RawInputs.load(spark, lake);
 
-    Dataset<Row> log = LogCleaning.clean(raw.log().data(), System.currentTimeMillis(), quality);
-    requireFewDrops(quality);
+    Dataset<Row> log = LogCleaning.clean(raw.log().data(), System.currentTimeMillis() + spec.futureToleranceMs(), quality);
+    requireFewDrops(quality, spec.maxDroppedFraction());
     timer.lap("read and clean the log");
     Map<String, Long> sourceRows = new LinkedHashMap<>();
     sourceRows.put("log", (long) quality.get(QualityReport.ROWS, "log_in"));
@@ -79,23 +77,30 @@ public final class FeatureBuilder {
     joined.unpersist();
     timer.lap("encode and field stats");
 
-    Dataset<Row> features = withSequences(spark, encoded, spec, schema);
-    long tableVersion = write(spark, features, lake.features(), days, rowsPerSplit, schema, config, raw.lineage(sourceRows));
+    // timed apart from the checks: bench/feature-build reads the sequence phase's cost per row from this lap
+    write(spark, withSequences(spark, encoded, spec, schema), lake.features(), days);
+    timer.lap("sequences and write");
+    long tableVersion = verifyAndRecord(spark, lake.features(), days, rowsPerSplit, schema, config, raw.lineage(sourceRows));
     encoded.unpersist();
-    timer.lap("sequences, write, verify, properties");
+    timer.lap("verify and properties");
 
     Dataset<Row> report = quality.toDataset(spark, tableVersion, config.hash());
     Delta.append(report, lake.quality());
     return new FeatureBuildResult(schema, lake.features(), tableVersion, rowsPerSplit, report);
   }
 
-  private static void requireFewDrops(QualityReport quality) {
+  /** More dropped log rows than features.max_dropped_fraction means broken input: stop rather than train on the rest. */
+  private static void requireFewDrops(QualityReport quality, double maxFraction) {
     double in = quality.get(QualityReport.ROWS, "log_in"), kept = quality.get(QualityReport.ROWS, "log_deduplicated");
     if (in <= 0 || kept <= 0) throw new IllegalArgumentException("the raw log has no valid impression (" + (long) in + " rows in)");
-    if ((in - kept) / in > MAX_DROPPED_FRACTION) {
-      throw new IllegalStateException(String.format("%.1f%% of the raw log's %d rows are invalid (more than %.0f%%): "
-          + "stopping instead of building a short table (reasons: docs/DATA_POLICY.md)",
-          100 * (in - kept) / in, (long) in, 100 * MAX_DROPPED_FRACTION));
+    if ((in - kept) / in > maxFraction) {
+      StringBuilder reasons = new StringBuilder();
+      quality.section(QualityReport.DROPPED).forEach((reason, n) -> {
+        if (n > 0) reasons.append(reasons.length() == 0 ? "" : ", ").append(reason).append(' ').append(String.format("%,d", n.longValue()));
+      });
+      throw new IllegalStateException(String.format("%,d of the raw log's %,d rows (%.2f%%) were dropped, more than "
+          + "features.max_dropped_fraction=%s: %s. Stopping instead of building a short table (rules: docs/DATA_POLICY.md)",
+          (long) (in - kept), (long) in, 100 * (in - kept) / in, maxFraction, reasons));
     }
   }
 
@@ -258,17 +263,23 @@ public final class FeatureBuilder {
 
   /**
    * Replaces the built days (replaceWhere: a rerun gives the same table) or, when the table is new or its
-   * columns changed, the whole table; checks the rows landed, then records schema, config and lineage.
+   * columns changed, the whole table.
    */
-  private static long write(SparkSession spark, Dataset<Row> features, String path, String[] days, Map<String, Long> rowsPerSplit,
-      FeatureSchema schema, InfnetConfig config, Map<String, String> lineage) {
-    String range = "date >= '" + days[0] + "' AND date <= '" + days[1] + "'";
+  private static void write(SparkSession spark, Dataset<Row> features, String path, String[] days) {
     DataFrameWriter<Row> writer = features.write().format("delta").mode("overwrite").partitionBy("date");
     boolean sameColumns = Delta.exists(spark, path) && sameColumns(Delta.read(spark, path).schema(), features.schema());
-    (sameColumns ? writer.option("replaceWhere", range) : writer.option("overwriteSchema", "true")).save(path);
+    (sameColumns ? writer.option("replaceWhere", dayRange(days)) : writer.option("overwriteSchema", "true")).save(path);
+  }
 
+  private static String dayRange(String[] days) {
+    return "date >= '" + days[0] + "' AND date <= '" + days[1] + "'";
+  }
+
+  /** Checks the rows landed, then records schema, config and lineage; returns the table version. */
+  private static long verifyAndRecord(SparkSession spark, String path, String[] days, Map<String, Long> rowsPerSplit,
+      FeatureSchema schema, InfnetConfig config, Map<String, String> lineage) {
     long expected = rowsPerSplit.values().stream().mapToLong(Long::longValue).sum();
-    long written = Delta.read(spark, path).where(range).count();
+    long written = Delta.read(spark, path).where(dayRange(days)).count();
     if (written != expected) {
       throw new IllegalStateException("feature table " + path + " holds " + written + " rows for " + days[0] + ".." + days[1]
           + " after the write, expected " + expected);

@@ -11,14 +11,16 @@ import java.util.Map;
 /** What the feature build makes, read once from the config. */
 record FeatureSpec(List<String> categorical, List<String> numeric, int numericBuckets, int minCount, boolean freezeVocabulary,
     String itemField, List<String> sideFields, List<String> sequences, int sequenceMaxLength, int gapBuckets,
-    List<String> tasks, Map<String, String> labelExpressions, String trainEnd, String validEnd) {
+    List<String> tasks, Map<String, String> labelExpressions, String trainEnd, String validEnd, double maxDroppedFraction,
+    long futureToleranceMs) {
 
   static FeatureSpec of(InfnetConfig c) {
     return new FeatureSpec(c.get(Keys.FEATURES_CATEGORICAL), c.get(Keys.FEATURES_NUMERIC), c.get(Keys.FEATURES_NUMERIC_BUCKETS),
         c.get(Keys.FEATURES_MIN_COUNT), c.get(Keys.FEATURES_FREEZE_VOCABULARY), c.get(Keys.FEATURES_ITEM_FIELD),
         c.get(Keys.FEATURES_SEQUENCE_SIDE_FIELDS), c.get(Keys.FEATURES_SEQUENCES), c.get(Keys.FEATURES_SEQUENCE_MAX_LENGTH),
         c.get(Keys.FEATURES_GAP_BUCKETS), c.get(Keys.TASKS), c.get(Keys.TASK_LABELS), c.get(Keys.SPLIT_TRAIN_END),
-        c.get(Keys.SPLIT_VALID_END));
+        c.get(Keys.SPLIT_VALID_END), c.get(Keys.FEATURES_MAX_DROPPED_FRACTION),
+        Math.round(c.get(Keys.FEATURES_FUTURE_TOLERANCE_HOURS) * 3_600_000L));
   }
 
   /** Every field of the {@code cat} column, in order: categorical fields, then bucketized numeric fields. */

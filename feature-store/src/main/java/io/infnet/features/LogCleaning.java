@@ -25,13 +25,12 @@ final class LogCleaning {
   static final String DAY = "__day";
   private static final String REASON = "__drop_reason";
   private static final List<String> IMPRESSION_KEY = List.of("user_id", "video_id", "time_ms");
-  /** Timestamps more than a day past the build's clock are future ones. */
-  private static final long FUTURE_TOLERANCE_MS = 86_400_000L;
 
   private LogCleaning() {}
 
-  static Dataset<Row> clean(Dataset<Row> log, long nowMs, QualityReport quality) {
-    Dataset<Row> flagged = log.withColumn(REASON, dropReason(nowMs));
+  /** @param latestMs the build's clock plus features.future_tolerance_hours: later timestamps are future ones */
+  static Dataset<Row> clean(Dataset<Row> log, long latestMs, QualityReport quality) {
+    Dataset<Row> flagged = log.withColumn(REASON, dropReason(latestMs));
     long total = 0, valid = 0;
     for (Row r : flagged.groupBy(REASON).count().collectAsList()) {
       total += r.getLong(1);
@@ -51,14 +50,14 @@ final class LogCleaning {
   }
 
   /** The first applicable reason, in the order of docs/DATA_POLICY.md; null = valid. */
-  private static Column dropReason(long nowMs) {
+  private static Column dropReason(long latestMs) {
     Column badFlag = lit(false);
     for (String flag : RawSchemas.LOG_FLAGS) badFlag = badFlag.or(col(flag).isNotNull().and(not(col(flag).isin(0, 1))));
     return when(col("user_id").isNull().or(col("video_id").isNull()).or(col("time_ms").isNull()).or(col("date").isNull()), "null_key")
         .when(not(validDate()), "unparseable_date")
         .when(col("hourmin").isNotNull().and(not(validHourmin())), "unparseable_hourmin")
         .when(col("time_ms").leq(0), "unparseable_timestamp")
-        .when(col("time_ms").gt(nowMs + FUTURE_TOLERANCE_MS), "future_timestamp")
+        .when(col("time_ms").gt(latestMs), "future_timestamp")
         .when(badFlag, "flag_outside_0_1");
   }
 

@@ -1,7 +1,9 @@
 package io.infnet.features;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -45,6 +47,13 @@ final class QualityReport {
       if (e.section.equals(section) && e.name.equals(name) && e.date == null && e.split == null) return e.value;
     }
     return -1;
+  }
+
+  /** The entries of {@code section} without date or split, by name, in the order added. */
+  Map<String, Double> section(String section) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (Entry e : entries) if (e.section.equals(section) && e.date == null && e.split == null) values.put(e.name, e.value);
+    return values;
   }
 
   Dataset<Row> toDataset(SparkSession spark, long tableVersion, String configHash) {

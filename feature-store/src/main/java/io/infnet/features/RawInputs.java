@@ -31,12 +31,7 @@ record RawInputs(Source log, Source users, Source videos) {
     // Time travel to the version recorded, so the properties describe exactly what was read.
     Dataset<Row> data = spark.read().format("delta").option("versionAsOf", version).load(path);
     RawSchemas.requireSchema(data, schema, name);
-    return new Source(name, path, version, data.select(schema.fieldNames()[0], restOf(schema)));
-  }
-
-  private static String[] restOf(StructType schema) {
-    String[] names = schema.fieldNames();
-    return java.util.Arrays.copyOfRange(names, 1, names.length);
+    return new Source(name, path, version, data.selectExpr(RawSchemas.columnsOf(data, schema)));
   }
 
   /** Table properties recording the inputs: version and row count per raw table. */

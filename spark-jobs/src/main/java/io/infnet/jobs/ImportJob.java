@@ -1,13 +1,20 @@
 package io.infnet.jobs;
 
 import io.infnet.features.raw.RawImport;
+import io.infnet.features.raw.RawMapping;
+import io.infnet.features.raw.RawMappings;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 
-/** Loads user-supplied raw tables (CSV in KuaiRand format, Parquet or Delta) into the lake's raw Delta tables. */
+/**
+ * Loads user-supplied raw tables into the lake's raw Delta tables: KuaiRand-format log/users/videos (CSV,
+ * Parquet or Delta), or one file of another layout through its declared mapping ({@code --format=insteval --path=}).
+ */
 final class ImportJob implements Job {
   private static final List<String> INPUTS = List.of("--log", "--users", "--videos");
+  private static final String FORMAT = "--format", PATH = "--path", KUAIRAND = "kuairand";
 
   @Override
   public String name() {
@@ -16,30 +23,53 @@ final class ImportJob implements Job {
 
   @Override
   public String summary() {
-    return "load your own raw tables (--log=, --users=, --videos=: KuaiRand-format CSV, Parquet or Delta) into the lake";
+    return "load your own raw tables (--log=, --users=, --videos=: KuaiRand-format CSV, Parquet or Delta) into the lake, "
+        + "or another data set through its declared mapping (--format=" + String.join("|", RawMappings.names()) + " --path=FILE)";
   }
 
   @Override
   public List<String> flags() {
-    return INPUTS;
+    List<String> flags = new ArrayList<>(INPUTS);
+    flags.addAll(List.of(FORMAT, PATH));
+    return flags;
   }
 
   @Override
   public void run(JobContext context) throws IOException {
+    String format = context.args().flagValue(FORMAT);
+    RawImport.Imported r = format == null || format.equals(KUAIRAND) ? importKuaiRand(context) : importMapped(context, format);
+    context.out().printf("import: %,d impressions -> %s%n", r.logRows(), context.lake().rawLog());
+    context.out().printf("import: %,d users -> %s%n", r.userRows(), context.lake().rawUsers());
+    context.out().printf("import: %,d videos -> %s%n", r.videoRows(), context.lake().rawVideos());
+  }
+
+  private static RawImport.Imported importKuaiRand(JobContext context) throws IOException {
     String[] paths = new String[INPUTS.size()];
     for (int i = 0; i < paths.length; i++) {
       paths[i] = context.args().flagValue(INPUTS.get(i));
       if (paths[i] == null) throw new UsageException("import needs " + INPUTS.get(i) + "=PATH (all of " + String.join(", ", INPUTS) + ")");
     }
-    for (int i = 0; i < paths.length; i++) { // every input is checked before anything is written
-      Path p = new Path(paths[i]);
-      if (!p.getFileSystem(context.spark().sparkContext().hadoopConfiguration()).exists(p)) {
-        throw new JobFailure("import: " + INPUTS.get(i) + " " + paths[i] + " does not exist");
-      }
+    for (int i = 0; i < paths.length; i++) requireExists(context, INPUTS.get(i), paths[i]); // all checked before anything is written
+    return RawImport.run(context.spark(), context.config(), paths[0], paths[1], paths[2]);
+  }
+
+  private static RawImport.Imported importMapped(JobContext context, String format) throws IOException {
+    RawMapping mapping;
+    try {
+      mapping = RawMappings.byName(format);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(FORMAT + ": " + e.getMessage() + ", or " + KUAIRAND);
     }
-    RawImport.Imported r = RawImport.run(context.spark(), context.config(), paths[0], paths[1], paths[2]);
-    context.out().printf("import: %,d impressions -> %s%n", r.logRows(), context.lake().rawLog());
-    context.out().printf("import: %,d users -> %s%n", r.userRows(), context.lake().rawUsers());
-    context.out().printf("import: %,d videos -> %s%n", r.videoRows(), context.lake().rawVideos());
+    String path = context.args().flagValue(PATH);
+    if (path == null) throw new UsageException("import " + FORMAT + "=" + format + " needs " + PATH + "=FILE");
+    requireExists(context, PATH, path);
+    return RawImport.runMapped(context.spark(), context.config(), mapping, path);
+  }
+
+  private static void requireExists(JobContext context, String flag, String path) throws IOException {
+    Path p = new Path(path);
+    if (!p.getFileSystem(context.spark().sparkContext().hadoopConfiguration()).exists(p)) {
+      throw new JobFailure("import: " + flag + " " + path + " does not exist");
+    }
   }
 }

@@ -12,7 +12,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Loads raw tables supplied by a user (e.g. the official KuaiRand-Pure logs) into the lake's raw Delta
  * tables, where the feature build reads them. Each input is a CSV file or folder (KuaiRand format: header,
- * quoted commas), a Delta table or Parquet; it must match the declared schema of {@link RawSchemas}.
+ * quoted commas), a Delta table or Parquet; it must match the declared schema of {@link RawSchemas}. A file of
+ * another layout is loaded through a declared {@link RawMapping} ({@link #runMapped}).
  */
 public final class RawImport {
   private RawImport() {}
@@ -26,9 +27,19 @@ public final class RawImport {
     Dataset<Row> logRows = read(spark, log, RawSchemas.LOG, "log");
     Dataset<Row> userRows = read(spark, users, RawSchemas.USERS, "users");
     Dataset<Row> videoRows = read(spark, videos, RawSchemas.VIDEOS, "videos");
-    Delta.overwrite(logRows, lake.rawLog(), "date");
-    Delta.overwrite(userRows, lake.rawUsers());
-    Delta.overwrite(videoRows, lake.rawVideos());
+    return write(spark, lake, logRows, userRows, videoRows);
+  }
+
+  /** Replaces the lake's raw tables with those {@code mapping} makes of the file at {@code path}. */
+  public static Imported runMapped(SparkSession spark, InfnetConfig config, RawMapping mapping, String path) {
+    RawMapping.Tables t = mapping.apply(spark, path);
+    return write(spark, LakePaths.of(config), t.log(), t.users(), t.videos());
+  }
+
+  private static Imported write(SparkSession spark, LakePaths lake, Dataset<Row> log, Dataset<Row> users, Dataset<Row> videos) {
+    Delta.overwrite(log, lake.rawLog(), "date");
+    Delta.overwrite(users, lake.rawUsers());
+    Delta.overwrite(videos, lake.rawVideos());
     return new Imported(Delta.read(spark, lake.rawLog()).count(), Delta.read(spark, lake.rawUsers()).count(),
         Delta.read(spark, lake.rawVideos()).count());
   }
@@ -44,7 +55,6 @@ public final class RawImport {
       data = spark.read().parquet(path);
     }
     RawSchemas.requireSchema(data, schema, tableName);
-    String[] names = schema.fieldNames();
-    return data.selectExpr(names);
+    return data.selectExpr(RawSchemas.columnsOf(data, schema));
   }
 }

@@ -42,12 +42,20 @@ public final class RawSchemas {
       "upload_type", "string", "visible_status", "double", "video_duration", "double", "server_width", "double",
       "server_height", "double", "music_id", "long", "music_type", "double", "tag", "string");
 
+  /**
+   * Prefix of the log's extension columns: data mapped from another source (e.g. InstEval's {@code studage})
+   * keeps its own columns as {@code x_<name>} next to the declared ones, so they can be features or label
+   * sources under their own names. Only the log has them (users and videos stay exactly as declared).
+   */
+  public static final String EXTENSION_PREFIX = "x_";
+
   /** The log's 0/1 flag columns: a value outside {0, 1} makes the row invalid. */
   public static final List<String> LOG_FLAGS = List.of("is_click", "is_like", "is_follow", "is_comment", "is_forward",
       "is_hate", "long_view", "is_profile_enter", "is_rand");
 
   /**
-   * Checks {@code table} against {@code expected}: same column names (any order) and types.
+   * Checks {@code table} against {@code expected}: same column names (any order) and types; the log may also
+   * have extension columns ({@value #EXTENSION_PREFIX}name) of type int, long, double or string.
    *
    * @throws IllegalArgumentException naming the table, the column and the expected type
    */
@@ -63,12 +71,34 @@ public final class RawSchemas {
         problems.add("column " + f.name() + " has type " + found.simpleString() + ", expected " + f.dataType().simpleString());
       }
     }
-    for (String extra : actual.keySet()) problems.add("unexpected column " + extra + " (not in the declared schema)");
+    for (Map.Entry<String, DataType> extra : actual.entrySet()) {
+      if (expected == LOG && extra.getKey().startsWith(EXTENSION_PREFIX)) {
+        if (!EXTENSION_TYPES.contains(extra.getValue())) {
+          problems.add("extension column " + extra.getKey() + " has type " + extra.getValue().simpleString()
+              + ", expected int, long, double or string");
+        }
+      } else {
+        problems.add("unexpected column " + extra.getKey() + " (not in the declared schema"
+            + (expected == LOG ? "; extension columns start with " + EXTENSION_PREFIX : "") + ")");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("raw table '" + tableName + "' does not match its declared schema: "
           + String.join("; ", problems));
     }
   }
+
+  /** The declared columns in order, then (log only) its extension columns in the table's order. */
+  public static String[] columnsOf(Dataset<Row> table, StructType expected) {
+    List<String> columns = new ArrayList<>(List.of(expected.fieldNames()));
+    if (expected == LOG) {
+      for (String c : table.columns()) if (c.startsWith(EXTENSION_PREFIX)) columns.add(c);
+    }
+    return columns.toArray(String[]::new);
+  }
+
+  private static final List<DataType> EXTENSION_TYPES =
+      List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.DoubleType, DataTypes.StringType);
 
   private static StructType schema(String... namesAndTypes) {
     List<StructField> fields = new ArrayList<>();
