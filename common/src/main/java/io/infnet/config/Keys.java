@@ -144,6 +144,8 @@ public final class Keys {
   public static final ConfigKey<String> MODEL_OUT_OF_RANGE_IDS = key("model.out_of_range_ids", choice("error", "oov"), "error",
       "An id outside a field's vocabulary: stop with an error naming the field, or map it to OOV (0) and count it.");
   public static final ConfigKey<Integer> MODEL_EXPERTS = key("model.experts", integer(1, 64), 4, "MMoE/PLE experts (per group for PLE).");
+  public static final ConfigKey<Integer> MODEL_PLE_LEVELS = key("model.ple_levels", integer(1, 16), 2,
+      "PLE extraction levels (CGC layers); the last level has no shared gate.");
   public static final ConfigKey<Integer> MODEL_CROSS_LAYERS = key("model.cross_layers", integer(1, 16), 3, "DCNv2 cross layers.");
 
   // ---- training -------------------------------------------------------------------------------------

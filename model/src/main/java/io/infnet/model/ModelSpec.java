@@ -36,6 +36,7 @@ public record ModelSpec(
     String sequencePooling,
     String outOfRangeIds,
     int experts,
+    int pleLevels,
     int crossLayers,
     List<Double> taskWeights) {
 
@@ -95,7 +96,7 @@ public record ModelSpec(
         v.get(Keys.MODEL_SEQ_PROXY_POOL), v.get(Keys.MODEL_SHARE_KV), v.get(Keys.MODEL_PGU_PROXIES),
         v.get(Keys.MODEL_EMBEDDING_LAYOUT), v.get(Keys.MODEL_TIME_GAP), v.get(Keys.MODEL_TOWER_HIDDEN),
         v.get(Keys.MODEL_DROPOUT), v.get(Keys.MODEL_SEQUENCE_POOLING), v.get(Keys.MODEL_OUT_OF_RANGE_IDS),
-        v.get(Keys.MODEL_EXPERTS), v.get(Keys.MODEL_CROSS_LAYERS), taskWeights);
+        v.get(Keys.MODEL_EXPERTS), v.get(Keys.MODEL_PLE_LEVELS), v.get(Keys.MODEL_CROSS_LAYERS), taskWeights);
   }
 
   /** Every model.* key by its config name, plus tasks.names and tasks.weights: the manifest's "model" section. */
@@ -120,6 +121,7 @@ public record ModelSpec(
     m.put(Keys.MODEL_SEQUENCE_POOLING.name(), sequencePooling);
     m.put(Keys.MODEL_OUT_OF_RANGE_IDS.name(), outOfRangeIds);
     m.put(Keys.MODEL_EXPERTS.name(), experts);
+    m.put(Keys.MODEL_PLE_LEVELS.name(), pleLevels);
     m.put(Keys.MODEL_CROSS_LAYERS.name(), crossLayers);
     m.put(Keys.TASKS.name(), schema.tasks());
     Map<String, Double> weights = new LinkedHashMap<>();

@@ -2,7 +2,6 @@ package io.infnet.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infnet.config.InfnetConfig;
@@ -88,9 +87,9 @@ class DistributedTrainingIT {
 
     LauncherProcess.Result r = run.waitFor(900);
     assertEquals(0, r.exitCode(), r.all());
-    List<Long> after = cluster.executors().stream().map(ProcessHandle::pid).toList();
-    assertFalse(after.contains(victim.pid()), "the killed executor is gone");
-    assertNotEquals(0, after.size(), "a replacement executor ran the retried stage");
+    assertFalse(victim.isAlive(), "the killed executor is gone");
+    // The run finished although a worker died: Spark saw the loss and retried the barrier stage.
+    assertTrue(r.stderr().contains("Lost executor"), r.stderr());
     assertSameLosses(reference, losses(runId(r.stdout())), 1e-5);
   }
 

@@ -70,6 +70,12 @@ public final class ModelThroughput {
           trainRate, training.step() * 1e3, config.batch(), gflops(3 * modelFlops, trainRate), gflops(3 * executedFlops, trainRate));
       double inferenceRate = 0;
       for (int rows : INFERENCE_BATCHES) {
+        if (run.chunkRows() < config.batch() && rows > config.batch()) {
+          // A chunked model runs any batch as chunks: a bigger batch only multiplies minutes by the same per-row cost.
+          System.out.printf("inference batch %d: skipped (runs as chunks of %d rows; the fraction below uses batch %d)%n",
+              rows, run.chunkRows(), config.batch());
+          continue;
+        }
         inferenceRate = rows / run.predict(rows, PREDICT_WARMUP, PREDICT_MAX_RUNS, PREDICT_BUDGET_SECONDS);
         System.out.printf("inference batch %d: %,.0f rows/s, %.1f GFLOP/s model, %.1f executed%n",
             rows, inferenceRate, gflops(modelFlops, inferenceRate), gflops(executedFlops, inferenceRate));

@@ -47,6 +47,8 @@ public final class Trainer implements AutoCloseable {
   private TrainingOptions options;
   private Gradients lastGradients;
   private PhaseNanos lastPhases;
+  private double lastGradientNorm = Double.NaN;
+  private double lastUpdateNorm = Double.NaN;
   private long step;
 
   public Trainer(RankingModel model, TrainingOptions options) {
@@ -145,7 +147,10 @@ public final class Trainer implements AutoCloseable {
     if (summed.samples() <= 0) throw new IllegalArgumentException("gradients of 0 samples");
     double scale = 1.0 / summed.samples();
     double norm = Math.sqrt(summed.squaredNorm()) * scale;
-    if (options.gradClipNorm() > 0 && norm > options.gradClipNorm()) scale *= options.gradClipNorm() / norm;
+    boolean clipping = options.gradClipNorm() > 0 && norm > options.gradClipNorm();
+    if (clipping) scale *= options.gradClipNorm() / norm;
+    lastGradientNorm = norm;
+    lastUpdateNorm = clipping ? options.gradClipNorm() : norm;
     double lr = options.learningRateAt(step);
     for (NamedParameter p : model.parameters().values()) {
       float[] weights = model.weights(p.name());
@@ -153,6 +158,16 @@ public final class Trainer implements AutoCloseable {
       model.setWeights(p.name(), weights);
     }
     step++;
+  }
+
+  /** Global L2 norm of the mean-loss gradient of the last {@link #applyUpdate}, before clipping (NaN before any). */
+  public double lastGradientNorm() {
+    return lastGradientNorm;
+  }
+
+  /** Global L2 norm of the gradient the optimizer received in the last {@link #applyUpdate}: after clipping. */
+  public double lastUpdateNorm() {
+    return lastUpdateNorm;
   }
 
   public StepResult step(Batch batch) {

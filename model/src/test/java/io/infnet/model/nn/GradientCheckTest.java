@@ -13,13 +13,16 @@ import io.infnet.model.ModelSpec;
 import io.infnet.model.Synthetic;
 import io.infnet.model.data.Batch;
 import io.infnet.model.nn.Module.NamedParameter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Autograd against central finite differences, in float64, at tiny sizes: every parameter tensor of the network
- * (embeddings, proxies φ_cat/φ_seq, every cross-attention, PGU, LayerNorm, towers) gets a few entries checked.
+ * (embeddings, proxies φ_cat/φ_seq, every cross-attention, PGU, LayerNorm, towers; PLE's experts and gates) gets a
+ * few entries checked.
  */
 class GradientCheckTest {
   private static final double EPS = 1e-6;
@@ -28,15 +31,26 @@ class GradientCheckTest {
   @ValueSource(strings = {"", "model.seq_proxy_pool=sum,model.pgu_proxies=input,model.share_kv=true",
       "model.task_tokens=false", "model.heterogeneous_flow=false", "model.homogeneous_flow=false,model.embedding_layout=per_field"})
   void gradientsMatchFiniteDifferences(String overrides) {
-    String[] settings = overrides.isEmpty() ? new String[0] : overrides.split(",");
-    String[] all = new String[settings.length + 2];
-    System.arraycopy(settings, 0, all, 0, settings.length);
-    all[settings.length] = "model.dim=4";
-    all[settings.length + 1] = "model.tower_hidden=4";
-    ModelSpec spec = Synthetic.spec(all);
-    Batch batch = Synthetic.batch(spec.schema(), 3, new Random(5));
+    assertGradientsMatchFiniteDifferences(new InfnetNetwork(tinySpec(overrides)));
+  }
+
+  /** PLE's levels and gates; with 3 levels, level_1's shared gate both reads and feeds another level. */
+  @ParameterizedTest
+  @ValueSource(strings = {"model.ple_levels=1", "model.ple_levels=3,model.sequence_pooling=mean"})
+  void pleGradientsMatchFiniteDifferences(String overrides) {
+    assertGradientsMatchFiniteDifferences(new PleNetwork(tinySpec("model.type=ple,model.experts=2," + overrides)));
+  }
+
+  /** The synthetic spec at d = 4 and tower width 4, with comma-separated overrides. */
+  private static ModelSpec tinySpec(String overrides) {
+    List<String> all = new ArrayList<>(List.of("model.dim=4", "model.tower_hidden=4"));
+    if (!overrides.isEmpty()) all.addAll(0, List.of(overrides.split(",")));
+    return Synthetic.spec(all.toArray(new String[0]));
+  }
+
+  private static void assertGradientsMatchFiniteDifferences(RankingNetwork network) {
+    Batch batch = Synthetic.batch(network.spec().schema(), 3, new Random(5));
     try (NDManager manager = NDManager.newBaseManager()) {
-      InfnetNetwork network = new InfnetNetwork(spec);
       network.initializeParameters(manager, 9, DataType.FLOAT64);
       ParameterStore store = new ParameterStore(manager, false);
       ModelInputs inputs = ModelInputs.of(manager, batch);
@@ -65,7 +79,7 @@ class GradientCheckTest {
     }
   }
 
-  private static double loss(InfnetNetwork network, ParameterStore store, ModelInputs inputs, NDArray projection,
+  private static double loss(RankingNetwork network, ParameterStore store, ModelInputs inputs, NDArray projection,
                              NDArray weights, int index, double delta) {
     double[] values = weights.toDoubleArray();
     double original = values[index];

@@ -2,6 +2,7 @@ package io.infnet.model.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infnet.config.InfnetConfig;
@@ -11,11 +12,15 @@ import io.infnet.model.RankingModel;
 import io.infnet.model.Synthetic;
 import io.infnet.model.data.Batch;
 import io.infnet.model.eval.Evaluation;
+import io.infnet.model.io.SafeTensors;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -171,6 +176,62 @@ class TrainerTest {
       // the model holds the best epoch's weights
       assertEquals(best, Evaluation.meanAuc(TrainingLoop.evaluate(model, valid.iterator()).auc()), 1e-9);
       assertTrue(trainer.options().totalSteps() == 60, "cosine horizon set from the first epoch");
+    }
+  }
+
+  /**
+   * Clipping is checked where it acts: on the gradient the optimizer received. After one Adam step the first moment
+   * is (1 - β1) × that gradient, so the checkpointed moments measure it independently of the trainer's own report.
+   */
+  @Test
+  void gradientClippingBoundsTheGradientTheOptimizerReceives(@TempDir Path dir) throws Exception {
+    ModelSpec spec = Synthetic.spec();
+    Batch batch = batches(spec, 1, 64, 91).get(0);
+    double clip = 1e-3;
+    FirstStep clipped = firstStep(spec, batch, clip, dir.resolve("clipped"));
+    FirstStep off = firstStep(spec, batch, 0, dir.resolve("off"));
+    FirstStep loose = firstStep(spec, batch, 1000, dir.resolve("loose"));
+    double raw = off.gradientNorm();
+    assertTrue(raw > clip, "raw gradient norm " + raw + " must exceed the clip for the test to mean anything");
+    assertEquals(raw, clipped.gradientNorm(), 0.0, "same model and batch, same raw gradient");
+
+    assertTrue(clipped.updateNorm() <= clip + 1e-6, "clipped norm " + clipped.updateNorm());
+    assertEquals(clip, clipped.updateNorm(), 1e-9);
+    assertEquals(raw, off.updateNorm(), 0.0, "clip 0 = off");
+    assertEquals(raw, loose.updateNorm(), 0.0, "a norm below the clip is left alone");
+    assertEquals(clip, clipped.firstMomentNorm() / 0.1, 1e-4 * clip);
+    assertEquals(raw, off.firstMomentNorm() / 0.1, 1e-4 * raw);
+
+    // clipping scales the whole gradient (direction kept): every first-moment entry by clip / raw
+    for (Map.Entry<String, float[]> e : off.firstMoments().entrySet()) {
+      float[] unclippedMoment = e.getValue();
+      float[] clippedMoment = clipped.firstMoments().get(e.getKey());
+      for (int i = 0; i < unclippedMoment.length; i++) {
+        double expected = unclippedMoment[i] * clip / raw;
+        assertEquals(expected, clippedMoment[i], 1e-12 + 1e-4 * Math.abs(expected), e.getKey() + "[" + i + "]");
+      }
+    }
+    assertFalse(Arrays.equals(off.firstMoments().get("m/towers.output_bias"), clipped.firstMoments().get("m/towers.output_bias")));
+  }
+
+  private record FirstStep(double gradientNorm, double updateNorm, Map<String, float[]> firstMoments) {
+    double firstMomentNorm() {
+      double sum = 0;
+      for (float[] m : firstMoments.values()) for (float v : m) sum += (double) v * v;
+      return Math.sqrt(sum);
+    }
+  }
+
+  /** One Adam step on a fresh model (same seed every time) with this clip; the first moments read from a checkpoint. */
+  private static FirstStep firstStep(ModelSpec spec, Batch batch, double clip, Path dir) throws Exception {
+    try (RankingModel model = Models.create(spec, 13); Trainer trainer = new Trainer(model, options("train.grad_clip_norm=" + clip))) {
+      trainer.step(batch);
+      trainer.saveCheckpoint(dir);
+      Map<String, float[]> moments = new TreeMap<>();
+      SafeTensors.read(Files.readAllBytes(dir.resolve("optimizer.safetensors"))).tensors().forEach((name, t) -> {
+        if (name.startsWith("m/")) moments.put(name, t.values());
+      });
+      return new FirstStep(trainer.lastGradientNorm(), trainer.lastUpdateNorm(), moments);
     }
   }
 }
