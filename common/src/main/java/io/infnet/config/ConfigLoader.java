@@ -187,6 +187,15 @@ public final class ConfigLoader {
         throw new ConfigException("config key 'features.sequence_side_fields': '" + side + "' is not in features.categorical");
       }
     }
+    for (String multi : c.get(Keys.FEATURES_MULTI_VALUED).keySet()) {
+      if (!fields.contains(multi)) {
+        throw new ConfigException("config key 'features.multi_valued': '" + multi + "' is not in features.categorical");
+      }
+      // the item and user ids are the table's keys: one value per row
+      if (multi.equals(item) || multi.equals("user_id") || multi.equals("video_id")) {
+        throw new ConfigException("config key 'features.multi_valued': '" + multi + "' is a key or item field, which holds one value");
+      }
+    }
     LocalDate trainEnd = LocalDate.parse(c.get(Keys.SPLIT_TRAIN_END));
     LocalDate validEnd = LocalDate.parse(c.get(Keys.SPLIT_VALID_END));
     if (!validEnd.isAfter(trainEnd)) {

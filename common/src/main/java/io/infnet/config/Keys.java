@@ -70,6 +70,9 @@ public final class Keys {
           "video_id", "author_id", "video_type", "upload_type", "visible_status", "music_type", "tag",
           "hour", "weekday", "tab"),
       "Categorical fields (columns of log ⋈ users ⋈ videos, plus hour and weekday): one vocabulary each, index 0 = missing/OOV.");
+  public static final ConfigKey<Map<String, Integer>> FEATURES_MULTI_VALUED = key("features.multi_valued", mapOf(integer(1, 1024)),
+      Map.of("tag", 4),
+      "Categorical fields holding a comma-separated list, with how many values to keep (first ones, source order): the vocabulary counts every kept value, column multi_<field> holds their ids, the field's cat slot and sequence events the first value; 1 = first value only.");
   public static final ConfigKey<List<String>> FEATURES_NUMERIC = key("features.numeric", names(true),
       List.of("follow_user_num", "fans_user_num", "friend_user_num", "register_days", "video_duration"),
       "Numeric fields, bucketized by quantiles (Spark MLlib QuantileDiscretizer); bucket 0 = missing.");

@@ -15,7 +15,10 @@ import java.util.Map;
  * <p>Feature table columns (documented in docs/FEATURE_TABLES.md):
  * <ul>
  *   <li>{@code user_id, video_id, time_ms} (long), {@code date} (string yyyy-MM-dd, the partition column), {@code split} (train/valid/test)
- *   <li>{@value #CAT_COLUMN}: array&lt;int&gt;, one id per field in {@link #fields()} order; 0 = missing/OOV
+ *   <li>{@value #CAT_COLUMN}: array&lt;int&gt;, one id per field in {@link #fields()} order; 0 = missing/OOV (a
+ *       multi-valued field's slot holds its first value)
+ *   <li>{@code multi_<field>}: array&lt;int&gt; per multi-valued field ({@link Field#maxValues()} &gt; 1): the ids of
+ *       its values in source order, at most maxValues, unpadded (empty = no value)
  *   <li>{@code seq_<name>__<field>}: array&lt;int&gt; per sequence and event field, most recent first,
  *       at most maxLength, unpadded (all fields of one sequence have the same length)
  *   <li>{@code seq_<name>__gap}: array&lt;int&gt;, time-gap bucket per event in 1..gapBuckets (only if gapBuckets &gt; 0)
@@ -27,10 +30,23 @@ public record FeatureSchema(List<Field> fields, List<Sequence> sequences, List<S
   public static final String CAT_COLUMN = "cat";
   public static final List<String> KEY_COLUMNS = List.of("user_id", "video_id", "time_ms", "date", "split");
 
-  /** A categorical field: ids in [0, cardinality), 0 = missing/OOV. */
-  public record Field(String name, int cardinality) {
+  /**
+   * A categorical field: ids in [0, cardinality), 0 = missing/OOV. maxValues &gt; 1 makes it multi-valued: a row
+   * holds up to maxValues ids of it (column {@code multi_<name>}), besides the first one in {@value #CAT_COLUMN}.
+   */
+  public record Field(String name, int cardinality, int maxValues) {
     public Field {
       if (cardinality < 1) throw new IllegalArgumentException("field " + name + ": cardinality must be >= 1, got " + cardinality);
+      if (maxValues < 1) throw new IllegalArgumentException("field " + name + ": maxValues must be >= 1, got " + maxValues);
+    }
+
+    /** A single-valued field. */
+    public Field(String name, int cardinality) {
+      this(name, cardinality, 1);
+    }
+
+    public boolean multiValued() {
+      return maxValues > 1;
     }
   }
 
@@ -64,6 +80,10 @@ public record FeatureSchema(List<Field> fields, List<Sequence> sequences, List<S
     return "seq_" + sequence + "__gap";
   }
 
+  public static String multiValuedColumn(String field) {
+    return "multi_" + field;
+  }
+
   public static String labelColumn(String task) {
     return "label_" + task;
   }
@@ -78,10 +98,21 @@ public record FeatureSchema(List<Field> fields, List<Sequence> sequences, List<S
     return fields.get(fieldIndex(name));
   }
 
+  /** The multi-valued fields, in {@link #fields()} order. */
+  public List<Field> multiValuedFields() {
+    return fields.stream().filter(Field::multiValued).toList();
+  }
+
   public Map<String, Object> toPlain() {
     Map<String, Object> m = new LinkedHashMap<>();
     List<Object> fs = new ArrayList<>();
-    for (Field f : fields) fs.add(new LinkedHashMap<>(Map.of("name", f.name(), "cardinality", f.cardinality())));
+    for (Field f : fields) {
+      Map<String, Object> fm = new LinkedHashMap<>();
+      fm.put("name", f.name());
+      fm.put("cardinality", f.cardinality());
+      fm.put("max_values", f.maxValues());
+      fs.add(fm);
+    }
     List<Object> ss = new ArrayList<>();
     for (Sequence s : sequences) {
       Map<String, Object> sm = new LinkedHashMap<>();
@@ -108,7 +139,9 @@ public record FeatureSchema(List<Field> fields, List<Sequence> sequences, List<S
       List<Field> fs = new ArrayList<>();
       for (Object o : (List<Object>) m.get("fields")) {
         Map<String, Object> f = (Map<String, Object>) o;
-        fs.add(new Field((String) f.get("name"), ((Number) f.get("cardinality")).intValue()));
+        // schemas written before multi-valued fields existed have no max_values: every field was single-valued
+        Number maxValues = (Number) f.getOrDefault("max_values", 1);
+        fs.add(new Field((String) f.get("name"), ((Number) f.get("cardinality")).intValue(), maxValues.intValue()));
       }
       List<Sequence> ss = new ArrayList<>();
       for (Object o : (List<Object>) m.get("sequences")) {

@@ -78,6 +78,9 @@ class ConfigLoaderTest {
     ConfigException split = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(null, List.of("split.train_end=2022-04-20", "split.valid_end=2022-04-19")));
     assertTrue(split.getMessage().contains("split.valid_end"), split.getMessage());
+    ConfigException multi = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("features.multi_valued.genre=3")));
+    assertTrue(multi.getMessage().contains("'genre' is not in features.categorical"), multi.getMessage());
+    assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("features.multi_valued.video_id=3")));
   }
 
   @Test
@@ -86,6 +89,7 @@ class ConfigLoaderTest {
     assertEquals(Map.of("like", 2.5), c.get(Keys.TASK_WEIGHTS));
     assertEquals("is_click = 1", c.get(Keys.TASK_LABELS).get("click"));
     assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("tasks.weights.like=heavy")));
+    assertEquals(Map.of("tag", 4, "author_id", 2), ConfigLoader.load(null, List.of("features.multi_valued.author_id=2")).get(Keys.FEATURES_MULTI_VALUED));
   }
 
   @Test

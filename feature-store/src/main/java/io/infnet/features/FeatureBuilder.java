@@ -2,16 +2,22 @@ package io.infnet.features;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.dayofweek;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.substring_index;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import io.infnet.config.InfnetConfig;
@@ -118,13 +124,12 @@ public final class FeatureBuilder {
     return rows;
   }
 
-  /** log ⋈ users ⋈ videos, with context fields, first tag, split and labels. */
+  /** log ⋈ users ⋈ videos, with context fields, value lists of multi-valued fields, split and labels. */
   private static Dataset<Row> impressions(Dataset<Row> log, RawInputs raw, FeatureSpec spec) {
     Dataset<Row> withUsers = leftJoin(log, raw.users().data(), "user_id", USER_KNOWN);
     Dataset<Row> joined = leftJoin(withUsers, raw.videos().data(), "video_id", VIDEO_KNOWN)
         .withColumn("hour", col("hourmin").divide(100).cast("int"))
         .withColumn("weekday", dayofweek(to_date(col(LogCleaning.DAY))))
-        .withColumn("tag", firstTag(col("tag")))
         .withColumn(SPLIT, when(col(LogCleaning.DAY).leq(spec.trainEnd()), "train")
             .when(col(LogCleaning.DAY).leq(spec.validEnd()), "valid").otherwise("test"));
     List<String> columns = Arrays.asList(joined.columns());
@@ -133,7 +138,7 @@ public final class FeatureBuilder {
         throw new IllegalArgumentException("feature field '" + f + "' is not a column of log ⋈ users ⋈ videos (+ hour, weekday)");
       }
     }
-    return Labels.derive(joined, spec.labelsNeeded());
+    return Labels.derive(splitLists(joined, spec.multiValued()), spec.labelsNeeded());
   }
 
   /** Left join on {@code key}, keeping one key column and a {@code marker} = 1 where the right side matched. */
@@ -143,10 +148,20 @@ public final class FeatureBuilder {
     return left.join(marked, col(key).equalTo(col(rightKey)), "left").drop(rightKey);
   }
 
-  /** KuaiRand's tag is a comma-separated list: the first tag is the field's value (empty = missing). */
-  private static Column firstTag(Column tags) {
-    Column first = trim(substring_index(tags, ",", 1));
-    return when(first.notEqual(""), first);
+  /**
+   * A multi-valued field's column holds a comma-separated list (KuaiRand's tag: "39,43"): its first k non-empty
+   * values, trimmed, in source order, go to {@link Vocabulary#valuesColumn} (empty when there are none), and the
+   * field's own column becomes the first of them (null when none), the value of its {@code cat} slot.
+   */
+  static Dataset<Row> splitLists(Dataset<Row> rows, Map<String, Integer> maxValues) {
+    Dataset<Row> out = rows;
+    for (Map.Entry<String, Integer> e : maxValues.entrySet()) {
+      String field = e.getKey(), values = Vocabulary.valuesColumn(field);
+      Column listed = filter(transform(split(col(field).cast("string"), ","), v -> trim(v)), v -> v.notEqual(""));
+      out = out.withColumn(values, coalesce(slice(listed, 1, e.getValue()), array().cast("array<string>")))
+          .withColumn(field, try_element_at(col(values), lit(1)));
+    }
+    return out;
   }
 
   /**
@@ -194,7 +209,7 @@ public final class FeatureBuilder {
           + ", log days " + days[0] + ".." + days[1] + "): vocabularies are fitted on train rows only");
     }
     Dataset<Row> train = impressions.where(col(SPLIT).equalTo("train"));
-    IdMappings fitted = new IdMappings(Vocabulary.fit(train, spec.categorical(), spec.minCount()),
+    IdMappings fitted = new IdMappings(Vocabulary.fit(train, spec.categorical(), spec.multiValued().keySet(), spec.minCount()),
         NumericBuckets.fit(train, spec.numeric(), spec.numericBuckets()));
     fitted.vocabulary().save(lake.vocabulary());
     fitted.buckets().save(spark, lake.bucketSplits());
@@ -203,21 +218,27 @@ public final class FeatureBuilder {
 
   private static FeatureSchema schema(FeatureSpec spec, IdMappings mappings) {
     List<FeatureSchema.Field> fields = new ArrayList<>();
-    for (String f : spec.categorical()) fields.add(new FeatureSchema.Field(f, mappings.vocabulary().cardinality(f)));
+    for (String f : spec.categorical()) fields.add(new FeatureSchema.Field(f, mappings.vocabulary().cardinality(f), spec.maxValues(f)));
     for (String f : spec.numeric()) fields.add(new FeatureSchema.Field(f, mappings.buckets().cardinality(f)));
     List<FeatureSchema.Sequence> sequences = new ArrayList<>();
     for (String s : spec.sequences()) sequences.add(new FeatureSchema.Sequence(s, spec.sequenceMaxLength(), spec.sequenceFields()));
     return new FeatureSchema(fields, sequences, spec.tasks(), spec.gapBuckets());
   }
 
-  /** Adds the {@code cat} array: vocabulary ids of the categorical fields, then bucket ids of the numeric ones. */
+  /**
+   * Adds the {@code cat} array (vocabulary ids of the categorical fields, then bucket ids of the numeric ones) and
+   * the {@code multi_<field>} arrays.
+   */
   private static Dataset<Row> encode(Dataset<Row> impressions, FeatureSpec spec, IdMappings mappings) {
-    Dataset<Row> ids = mappings.buckets().encode(mappings.vocabulary().encode(impressions, spec.categorical()));
+    Dataset<Row> ids = mappings.buckets().encode(mappings.vocabulary().encode(impressions, spec.categorical(), spec.multiValuedColumns()));
     Column[] cat = spec.catFields().stream().map(f -> col(Vocabulary.idColumn(f))).toArray(Column[]::new);
     return ids.withColumn(FeatureSchema.CAT_COLUMN, array(cat));
   }
 
-  /** Null and OOV rate per field and split; returns rows per split. */
+  /**
+   * Null and OOV rate per field and split, and per multi-valued field the OOV rate of its listed values (name
+   * {@code multi_<field>}: OOV values / values); returns rows per split.
+   */
   private static Map<String, Long> recordFieldStats(Dataset<Row> encoded, FeatureSpec spec, QualityReport quality) {
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(lit(1)));
@@ -226,6 +247,11 @@ public final class FeatureBuilder {
       aggs.add(count(when(col(f).isNotNull().and(col(Vocabulary.idColumn(f)).equalTo(0)), 1)));
     }
     for (String f : spec.numeric()) aggs.add(count(when(col(f).isNull().or(isnan(col(f).cast("double"))), 1)));
+    for (String f : spec.multiValuedColumns()) {
+      Column ids = col(FeatureSchema.multiValuedColumn(f));
+      aggs.add(sum(size(filter(ids, id -> id.equalTo(0)))));
+      aggs.add(sum(size(ids)));
+    }
     Map<String, Long> rowsPerSplit = new TreeMap<>();
     for (Row r : encoded.groupBy(SPLIT).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).collectAsList()) {
       String split = r.getString(0);
@@ -238,6 +264,10 @@ public final class FeatureBuilder {
         quality.add(QualityReport.OOV_RATE, f, null, split, r.getLong(i++) / n);
       }
       for (String f : spec.numeric()) quality.add(QualityReport.NULL_RATE, f, null, split, r.getLong(i++) / n);
+      for (String f : spec.multiValuedColumns()) {
+        long oov = r.getLong(i++), values = r.getLong(i++);
+        quality.add(QualityReport.OOV_RATE, FeatureSchema.multiValuedColumn(f), null, split, values == 0 ? 0 : (double) oov / values);
+      }
     }
     return rowsPerSplit;
   }
@@ -251,11 +281,13 @@ public final class FeatureBuilder {
 
     List<Column> input = new ArrayList<>(List.of(col("user_id"), col("video_id"), col("time_ms"),
         col(LogCleaning.DAY).as("date"), col(SPLIT), col(FeatureSchema.CAT_COLUMN)));
+    for (String f : spec.multiValuedColumns()) input.add(col(FeatureSchema.multiValuedColumn(f)));
     for (String label : spec.labelsNeeded().keySet()) input.add(col(FeatureSchema.labelColumn(label)));
     Dataset<Row> withSequences = sequences.append(spark, encoded.select(input.toArray(Column[]::new)));
 
     List<String> output = new ArrayList<>(FeatureSchema.KEY_COLUMNS);
     output.add(FeatureSchema.CAT_COLUMN);
+    for (String f : spec.multiValuedColumns()) output.add(FeatureSchema.multiValuedColumn(f));
     output.addAll(sequences.outputColumns());
     for (String task : spec.tasks()) output.add(FeatureSchema.labelColumn(task));
     return withSequences.select(output.stream().map(c -> col(c)).toArray(Column[]::new));

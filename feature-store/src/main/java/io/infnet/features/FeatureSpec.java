@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.Map;
 
 /** What the feature build makes, read once from the config. */
-record FeatureSpec(List<String> categorical, List<String> numeric, int numericBuckets, int minCount, boolean freezeVocabulary,
-    String itemField, List<String> sideFields, List<String> sequences, int sequenceMaxLength, int gapBuckets,
+record FeatureSpec(List<String> categorical, Map<String, Integer> multiValued, List<String> numeric, int numericBuckets,
+    int minCount, boolean freezeVocabulary, String itemField, List<String> sideFields, List<String> sequences, int sequenceMaxLength, int gapBuckets,
     List<String> tasks, Map<String, String> labelExpressions, String trainEnd, String validEnd, double maxDroppedFraction,
     long futureToleranceMs) {
 
   static FeatureSpec of(InfnetConfig c) {
-    return new FeatureSpec(c.get(Keys.FEATURES_CATEGORICAL), c.get(Keys.FEATURES_NUMERIC), c.get(Keys.FEATURES_NUMERIC_BUCKETS),
-        c.get(Keys.FEATURES_MIN_COUNT), c.get(Keys.FEATURES_FREEZE_VOCABULARY), c.get(Keys.FEATURES_ITEM_FIELD),
+    return new FeatureSpec(c.get(Keys.FEATURES_CATEGORICAL), c.get(Keys.FEATURES_MULTI_VALUED), c.get(Keys.FEATURES_NUMERIC),
+        c.get(Keys.FEATURES_NUMERIC_BUCKETS), c.get(Keys.FEATURES_MIN_COUNT), c.get(Keys.FEATURES_FREEZE_VOCABULARY), c.get(Keys.FEATURES_ITEM_FIELD),
         c.get(Keys.FEATURES_SEQUENCE_SIDE_FIELDS), c.get(Keys.FEATURES_SEQUENCES), c.get(Keys.FEATURES_SEQUENCE_MAX_LENGTH),
         c.get(Keys.FEATURES_GAP_BUCKETS), c.get(Keys.TASKS), c.get(Keys.TASK_LABELS), c.get(Keys.SPLIT_TRAIN_END),
         c.get(Keys.SPLIT_VALID_END), c.get(Keys.FEATURES_MAX_DROPPED_FRACTION),
@@ -28,6 +28,16 @@ record FeatureSpec(List<String> categorical, List<String> numeric, int numericBu
     List<String> all = new ArrayList<>(categorical);
     all.addAll(numeric);
     return all;
+  }
+
+  /** Values kept per row of a categorical field: its features.multi_valued entry, else 1. */
+  int maxValues(String field) {
+    return multiValued.getOrDefault(field, 1);
+  }
+
+  /** The fields with a {@code multi_<field>} column: those keeping more than one value. */
+  List<String> multiValuedColumns() {
+    return categorical.stream().filter(f -> maxValues(f) > 1).toList();
   }
 
   /** Item field first, then side fields: the event fields of every sequence. */

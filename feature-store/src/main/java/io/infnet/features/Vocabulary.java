@@ -3,15 +3,19 @@ package io.infnet.features;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.udf;
 
 import io.infnet.features.spark.Delta;
+import io.infnet.schema.FeatureSchema;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +35,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * One vocabulary per categorical field: value (as a string) to index. Fitted on the train split only;
  * values seen fewer than min_count times are left out. Index 0 is missing/OOV; indices 1.. are assigned
- * by count descending, then value ascending, so equal inputs give equal ids. Stored as a Delta table of
- * (field, value, index, count).
+ * by count descending, then value ascending, so equal inputs give equal ids. A multi-valued field counts every
+ * value of its list ({@link #valuesColumn}). Stored as a Delta table of (field, value, index, count).
  */
 final class Vocabulary {
   /** Largest vocabulary encoded through a broadcast map rather than a join. */
@@ -57,10 +61,21 @@ final class Vocabulary {
     return "__id_" + field;
   }
 
-  static Vocabulary fit(Dataset<Row> train, List<String> fields, int minCount) {
+  /** The values of a multi-valued field: array&lt;string&gt;, never null (empty = no value). */
+  static String valuesColumn(String field) {
+    return "__values_" + field;
+  }
+
+  /** @param multiValued the fields (among {@code fields}) whose values are their {@link #valuesColumn} lists */
+  static Vocabulary fit(Dataset<Row> train, List<String> fields, Collection<String> multiValued, int minCount) {
     List<Column> pairs = new ArrayList<>();
-    for (String f : fields) pairs.add(struct(lit(f).as("field"), valueOf(f).as("value")));
-    Dataset<Row> counts = train.select(explode(array(pairs.toArray(Column[]::new))).as("e"))
+    List<Column> lists = new ArrayList<>();
+    for (String f : fields) {
+      if (multiValued.contains(f)) lists.add(transform(col(valuesColumn(f)), v -> fieldValue(f, v)));
+      else pairs.add(fieldValue(f, valueOf(f)));
+    }
+    if (!pairs.isEmpty()) lists.add(0, array(pairs.toArray(Column[]::new)));
+    Dataset<Row> counts = train.select(explode(concat(lists.toArray(Column[]::new))).as("e"))
         .select(col("e.field").as("field"), col("e.value").as("value"))
         .where(col("value").isNotNull())
         .groupBy("field", "value").count()
@@ -68,6 +83,10 @@ final class Vocabulary {
     Dataset<Row> indexed = counts.withColumn("index",
         row_number().over(Window.partitionBy("field").orderBy(col("count").desc(), col("value").asc())).cast("int"));
     return new Vocabulary(indexed.select("field", "value", "index", "count"), fields);
+  }
+
+  private static Column fieldValue(String field, Column value) {
+    return struct(lit(field).as("field"), value.as("value"));
   }
 
   /** The stored vocabulary; every field must be in it (a frozen vocabulary cannot grow a field). */
@@ -96,29 +115,57 @@ final class Vocabulary {
   }
 
   /**
-   * Adds {@code __id_<field>} per field: the value's index, 0 when missing or not in the vocabulary. Fields
-   * of up to {@value #BROADCAST_MAX_VALUES} values are looked up in a broadcast map within one projection (no
-   * shuffle, a small plan); larger ones (user ids at scale) are joined.
+   * Adds {@code __id_<field>} per field: the value's index, 0 when missing or not in the vocabulary, and
+   * {@code multi_<field>} per multi-valued field: the indices of its {@link #valuesColumn} list. Fields of up to
+   * {@value #BROADCAST_MAX_VALUES} values are looked up in a broadcast map within one projection (no shuffle, a
+   * small plan); larger ones (user ids at scale) are joined. Lists are always looked up in the map: joining
+   * exploded lists back would cost a shuffle per field, and listed values (tags) are small vocabularies.
    */
-  Dataset<Row> encode(Dataset<Row> rows, List<String> fields) {
+  Dataset<Row> encode(Dataset<Row> rows, List<String> fields, List<String> multiValued) {
     List<String> small = new ArrayList<>(), large = new ArrayList<>();
-    for (String f : fields) (cardinality(f) - 1 <= BROADCAST_MAX_VALUES ? small : large).add(f);
+    for (String f : fields) (fitsBroadcast(f) ? small : large).add(f);
+    for (String f : multiValued) {
+      if (!fitsBroadcast(f)) {
+        throw new IllegalArgumentException("multi-valued field '" + f + "' has " + (cardinality(f) - 1) + " values, more than "
+            + BROADCAST_MAX_VALUES + " (the most a multi-valued field may have)");
+      }
+    }
     Dataset<Row> out = rows;
     for (String f : large) out = joinIds(out, f);
-    if (small.isEmpty()) return out;
+    if (small.isEmpty() && multiValued.isEmpty()) return out;
+    Map<String, UserDefinedFunction> lookups = broadcastLookups(rows, union(small, multiValued));
+    List<Column> columns = new ArrayList<>(List.of(col("*")));
+    for (String f : small) columns.add(lookups.get(f).apply(valueOf(f)).as(idColumn(f)));
+    for (String f : multiValued) {
+      columns.add(transform(col(valuesColumn(f)), v -> lookups.get(f).apply(v)).as(FeatureSchema.multiValuedColumn(f)));
+    }
+    return out.select(columns.toArray(Column[]::new));
+  }
+
+  private boolean fitsBroadcast(String field) {
+    return cardinality(field) - 1 <= BROADCAST_MAX_VALUES;
+  }
+
+  /** Per field, a UDF value → index over a broadcast copy of the field's vocabulary. */
+  private Map<String, UserDefinedFunction> broadcastLookups(Dataset<Row> rows, List<String> fields) {
     Map<String, Map<String, Integer>> maps = new LinkedHashMap<>();
-    for (String f : small) maps.put(f, new HashMap<>());
-    for (Row r : table.where(col("field").isin(small.toArray())).collectAsList()) {
+    for (String f : fields) maps.put(f, new HashMap<>());
+    for (Row r : table.where(col("field").isin(fields.toArray())).collectAsList()) {
       maps.get(r.getString(0)).put(r.getString(1), r.getInt(2));
     }
     Broadcast<Map<String, Map<String, Integer>>> shared =
         JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext()).broadcast(maps);
-    List<Column> columns = new ArrayList<>(List.of(col("*")));
-    for (String f : small) {
-      UserDefinedFunction lookup = udf((UDF1<String, Integer>) value -> indexOf(shared.value().get(f), value), DataTypes.IntegerType);
-      columns.add(lookup.apply(valueOf(f)).as(idColumn(f)));
+    Map<String, UserDefinedFunction> lookups = new LinkedHashMap<>();
+    for (String f : fields) {
+      lookups.put(f, udf((UDF1<String, Integer>) value -> indexOf(shared.value().get(f), value), DataTypes.IntegerType));
     }
-    return out.select(columns.toArray(Column[]::new));
+    return lookups;
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    for (String x : b) if (!all.contains(x)) all.add(x);
+    return all;
   }
 
   private static int indexOf(Map<String, Integer> vocabulary, String value) {

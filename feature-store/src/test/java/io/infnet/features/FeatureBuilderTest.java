@@ -37,6 +37,7 @@ class FeatureBuilderTest {
     FeatureSchema schema = built.schema();
     List<String> expected = new ArrayList<>(FeatureSchema.KEY_COLUMNS);
     expected.add(FeatureSchema.CAT_COLUMN);
+    expected.add(FeatureSchema.multiValuedColumn("tag"));
     for (FeatureSchema.Sequence s : schema.sequences()) {
       for (String f : s.fields()) expected.add(FeatureSchema.sequenceColumn(s.name(), f));
       expected.add(FeatureSchema.gapColumn(s.name()));

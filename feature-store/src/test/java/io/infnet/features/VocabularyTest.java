@@ -26,11 +26,11 @@ class VocabularyTest {
     for (int i = 0; i < 5; i++) rows.add(RowFactory.create("purple", "test")); // frequent, but only outside train
     Dataset<Row> all = spark.createDataFrame(rows, SCHEMA);
 
-    Vocabulary vocabulary = Vocabulary.fit(all.where("split = 'train'"), List.of("color"), 2);
+    Vocabulary vocabulary = Vocabulary.fit(all.where("split = 'train'"), List.of("color"), List.of(), 2);
     // red (3), then blue and green (2 each, by value); gray (1) is below min_count; 0 = missing/OOV
     assertEquals(4, vocabulary.cardinality("color"));
     Map<String, Integer> ids = new HashMap<>();
-    for (Row r : vocabulary.encode(all, List.of("color")).select("color", Vocabulary.idColumn("color")).distinct().collectAsList()) {
+    for (Row r : vocabulary.encode(all, List.of("color"), List.of()).select("color", Vocabulary.idColumn("color")).distinct().collectAsList()) {
       ids.put(r.getString(0), r.getInt(1));
     }
     assertEquals(Map.of("red", 1, "blue", 2, "green", 3, "gray", 0, "purple", 0), withoutNull(ids));

@@ -22,6 +22,14 @@ public final class Synthetic {
         List.of("click", "like", "long_view"), 5);
   }
 
+  /** {@link #schema()} with tag multi-valued (up to 3 values), same cardinalities. */
+  public static FeatureSchema schemaWithMultiValuedTag() {
+    FeatureSchema s = schema();
+    List<Field> fields = new ArrayList<>(s.fields());
+    fields.set(s.fieldIndex("tag"), new Field("tag", 8, 3));
+    return new FeatureSchema(fields, s.sequences(), s.tasks(), s.gapBuckets());
+  }
+
   public static FeatureSchema schemaWithoutSequences() {
     FeatureSchema s = schema();
     return new FeatureSchema(s.fields(), List.of(), s.tasks(), 0);
@@ -54,6 +62,12 @@ public final class Synthetic {
     int m = schema.fields().size();
     int[] cat = new int[m];
     for (int f = 0; f < m; f++) cat[f] = random.nextInt(schema.fields().get(f).cardinality());
+    List<Field> multiFields = schema.multiValuedFields();
+    int[][] multiValues = new int[multiFields.size()][];
+    for (int j = 0; j < multiValues.length; j++) {
+      Field f = multiFields.get(j);
+      multiValues[j] = random.ints(random.nextInt(f.maxValues() + 2), 0, f.cardinality()).toArray(); // 0 (none) .. truncated
+    }
     int[][][] seqIds = new int[schema.sequences().size()][][];
     int[][] gaps = schema.gapBuckets() > 0 ? new int[schema.sequences().size()][] : null;
     for (int s = 0; s < seqIds.length; s++) {
@@ -76,6 +90,6 @@ public final class Synthetic {
       if (random.nextDouble() < 0.1) positive = !positive;
       labels[k] = random.nextDouble() < 0.05 ? null : (positive ? 1 : 0);
     }
-    b.add(cat, seqIds, gaps, labels);
+    b.add(cat, multiValues, seqIds, gaps, labels);
   }
 }

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A reusable, fixed-capacity buffer of model input rows in flat row-major arrays (the layout the model copies
- * into tensors without reshuffling). Sequences are stored padded to their max length; the padding holds id 0
- * and gap 0 and is masked by the model, so its contents never matter.
+ * into tensors without reshuffling). Sequences are stored padded to their max length, and the value lists of
+ * multi-valued fields to their max values; the padding holds id 0 (and gap 0) and is masked by the model, so its
+ * contents never matter.
  *
  * <p>The array accessors return the live buffers (valid for the first {@link #size()} rows); callers must not
  * modify them.
@@ -22,6 +23,9 @@ public final class Batch {
   private final int[] cardinalities;
   private final int[][] sequenceFieldIndex; // [s][f] -> index of the categorical field
   private final int[] categorical;          // [row][field]
+  private final int[] multiValuedFieldIndex; // [j] -> index of the j-th multi-valued field
+  private final int[][] multiValuedIds;     // [j] -> [row][value]
+  private final int[][] multiValuedCounts;  // [j] -> [row]
   private final int[][] sequenceIds;        // [s] -> [row][position][field]
   private final int[][] sequenceGaps;       // [s] -> [row][position], null when gapBuckets == 0
   private final int[][] sequenceLengths;    // [s] -> [row]
@@ -56,6 +60,10 @@ public final class Batch {
       sequenceLengths[s] = new int[capacity];
     }
     this.categorical = new int[capacity * fieldCount];
+    this.multiValuedFieldIndex = schema.multiValuedFields().stream().mapToInt(f -> schema.fieldIndex(f.name())).toArray();
+    this.multiValuedIds = new int[multiValuedFieldIndex.length][];
+    this.multiValuedCounts = new int[multiValuedFieldIndex.length][capacity];
+    for (int j = 0; j < multiValuedFieldIndex.length; j++) multiValuedIds[j] = new int[capacity * maxValues(j)];
     this.labels = new float[capacity * taskCount];
     this.labelMask = new float[capacity * taskCount];
   }
@@ -85,16 +93,24 @@ public final class Batch {
     return outOfRangeCount;
   }
 
+  /** Adds one row of a schema without multi-valued fields: {@link #add(int[], int[][], int[][][], int[][], Integer[])}. */
+  public void add(int[] cat, int[][][] seqIds, int[][] seqGaps, Integer[] labels) {
+    add(cat, null, seqIds, seqGaps, labels);
+  }
+
   /**
-   * Adds one row. cat: one id per schema field (length M). seqIds[s][f]: for sequence s (schema order) and its
+   * Adds one row. cat: one id per schema field (length M). multiValues[j]: the ids of the j-th multi-valued field
+   * ({@link FeatureSchema#multiValuedFields()} order), any length (truncated to its maxValues), null = none; the
+   * array itself may be null only when the schema has no multi-valued field. seqIds[s][f]: for sequence s (schema order) and its
    * field f (Sequence.fields() order; f=0 item), ids most recent first, any length (truncated to maxLength).
    * seqGaps[s]: gap buckets 1..gapBuckets, same length as seqIds[s][0]; may be null when gapBuckets == 0.
    * labels[k]: per task 0/1, or null = missing (masked); labels itself may be null for unlabeled scoring rows.
    */
-  public void add(int[] cat, int[][][] seqIds, int[][] seqGaps, Integer[] labels) {
+  public void add(int[] cat, int[][] multiValues, int[][][] seqIds, int[][] seqGaps, Integer[] labels) {
     if (isFull()) throw new IllegalStateException("batch is full (capacity " + capacity + ")");
     int row = size;
     addCategorical(row, cat);
+    addMultiValued(row, multiValues);
     int sequenceCount = schema.sequences().size();
     if (sequenceCount > 0 && (seqIds == null || seqIds.length != sequenceCount)) {
       throw new IllegalArgumentException("expected ids of " + sequenceCount + " sequences, got "
@@ -110,6 +126,26 @@ public final class Batch {
       throw new IllegalArgumentException("expected " + fieldCount + " categorical ids, got " + (cat == null ? "null" : cat.length));
     }
     for (int f = 0; f < fieldCount; f++) categorical[row * fieldCount + f] = checkedId(f, cat[f]);
+  }
+
+  private void addMultiValued(int row, int[][] values) {
+    int count = multiValuedFieldIndex.length;
+    if (count == 0) return;
+    if (values == null || values.length != count) {
+      throw new IllegalArgumentException("expected the values of " + count + " multi-valued fields "
+          + schema.multiValuedFields().stream().map(FeatureSchema.Field::name).toList() + ", got " + (values == null ? "null" : values.length));
+    }
+    for (int j = 0; j < count; j++) {
+      int[] ids = values[j] == null ? new int[0] : values[j];
+      int k = maxValues(j), kept = Math.min(ids.length, k), base = row * k;
+      Arrays.fill(multiValuedIds[j], base, base + k, 0);
+      for (int v = 0; v < kept; v++) multiValuedIds[j][base + v] = checkedId(multiValuedFieldIndex[j], ids[v]);
+      multiValuedCounts[j][row] = kept;
+    }
+  }
+
+  private int maxValues(int j) {
+    return schema.fields().get(multiValuedFieldIndex[j]).maxValues();
   }
 
   private void addSequence(int row, int s, int[][] ids, int[] gaps) {
@@ -185,6 +221,16 @@ public final class Batch {
   /** [row][field] ids, row-major, M = schema.fields().size() per row. */
   public int[] categoricalIds() {
     return categorical;
+  }
+
+  /** [row][value] ids of the j-th multi-valued field, padded to its maxValues with 0. */
+  public int[] multiValuedIds(int j) {
+    return multiValuedIds[j];
+  }
+
+  /** [row] number of values of the j-th multi-valued field (after truncation; 0 = none). */
+  public int[] multiValuedCounts(int j) {
+    return multiValuedCounts[j];
   }
 
   /** [row][position][field] ids of sequence s, padded to maxLength with 0. */

@@ -22,6 +22,8 @@ final class SchemaDifferences {
       if (o == null) out.add("field '" + f.name() + "' is missing from the offered schema");
       else if (o.cardinality() != f.cardinality()) {
         out.add("field '" + f.name() + "' has cardinality " + f.cardinality() + " in the model, " + o.cardinality() + " offered");
+      } else if (o.maxValues() != f.maxValues()) {
+        out.add("field '" + f.name() + "' has max values " + f.maxValues() + " in the model, " + o.maxValues() + " offered");
       }
     }
     for (Field o : offered.fields()) if (!modelFields.containsKey(o.name())) out.add("field '" + o.name() + "' is unknown to the model");

@@ -11,12 +11,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.infnet.schema.FeatureSchema;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The embedding rows of every categorical field. Layout "offset": one table of Σ cardinality rows, field i's ids
  * shifted by the cardinalities before it (one gather for all fields). Layout "per_field": one table per field.
- * Sequence events look up the same tables (shared id space).
+ * Sequence events look up the same tables (shared id space), and so do the value lists of multi-valued fields.
  */
 public final class FeatureEmbedding extends Module {
   static final double INIT_STD = 0.05;
@@ -59,6 +60,24 @@ public final class FeatureEmbedding extends Module {
       columns.add(gather(pass, tables.get(fields[c]), ids.get("..., " + c)));
     }
     return NDArrays.stack(columns, -2);
+  }
+
+  /**
+   * The token of a multi-valued field: the masked mean of its values' embeddings. A row without values reads the
+   * field's OOV row (id 0), the token a missing single value gets, rather than a zero vector no id has.
+   *
+   * @param ids  (B, k) ids of the field, padding anywhere the mask is 0 (its contents never matter)
+   * @param mask (B, k) float, 1 = real value
+   * @return (B, d)
+   */
+  public NDArray pooled(Pass pass, NDArray ids, NDArray mask, int field) {
+    int[] sameField = new int[Math.toIntExact(ids.getShape().get(1))];
+    Arrays.fill(sameField, field);
+    NDArray values = lookup(pass, ids, sameField);                                      // (B, k, d)
+    NDArray count = mask.sum(new int[] {1}, true);                                      // (B, 1)
+    NDArray mean = values.mul(mask.expandDims(-1)).sum(new int[] {1}).div(count.maximum(1f));
+    NDArray oov = lookup(pass, ids.get(":, 0:1").zerosLike(), new int[] {field}).squeeze(1);
+    return mean.add(oov.mul(count.eq(0).toType(DataType.FLOAT32, false)));
   }
 
   /** Rows of a table for int ids of any shape: ids.shape + [width]. */

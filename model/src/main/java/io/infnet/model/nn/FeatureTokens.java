@@ -9,11 +9,13 @@ import ai.djl.util.PairList;
 import io.infnet.model.ModelSpec;
 import io.infnet.schema.FeatureSchema;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns ids into width-d tokens: one categorical token per field, and per sequence one token per event =
- * Linear(concat(item, side-info embeddings) → d) (+ the time-gap bucket embedding when model.time_gap).
+ * Turns ids into width-d tokens: one categorical token per field (for a multi-valued field the masked mean of
+ * its values' embeddings), and per sequence one token per event = Linear(concat(item, side-info embeddings) → d)
+ * (+ the time-gap bucket embedding when model.time_gap; a multi-valued side field contributes its first value).
  * Shared by INFNet and the baselines, so all models see the same inputs.
  */
 public final class FeatureTokens extends Module {
@@ -22,6 +24,7 @@ public final class FeatureTokens extends Module {
   private final List<int[]> eventFields = new ArrayList<>();
   private final Parameter gapEmbedding;
   private final int[] allFields;
+  private final int[] multiValuedFields;
   private final FeatureSchema schema;
   private final int dim;
 
@@ -41,10 +44,11 @@ public final class FeatureTokens extends Module {
     this.gapEmbedding = gaps ? table("gap_embedding", Init.scaled(FeatureEmbedding.INIT_STD), schema.gapBuckets() + 1, d) : null;
     this.allFields = new int[schema.fields().size()];
     for (int i = 0; i < allFields.length; i++) allFields[i] = i;
+    this.multiValuedFields = schema.multiValuedFields().stream().mapToInt(f -> schema.fieldIndex(f.name())).toArray();
   }
 
   public Tokens apply(Pass pass, ModelInputs in) {
-    NDArray categorical = embedding.lookup(pass, in.categorical(), allFields);
+    NDArray categorical = withPooledValues(pass, embedding.lookup(pass, in.categorical(), allFields), in.multiValued());
     List<NDArray> sequences = new ArrayList<>();
     List<NDArray> masks = new ArrayList<>();
     for (int s = 0; s < eventFields.size(); s++) {
@@ -53,6 +57,26 @@ public final class FeatureTokens extends Module {
       masks.add(seq.mask());
     }
     return new Tokens(categorical, sequences, masks);
+  }
+
+  /** Puts each multi-valued field's pooled token in its slot (B, M, d); the slot's cat id (first value) is not read. */
+  private NDArray withPooledValues(Pass pass, NDArray categorical, List<ModelInputs.ValueList> lists) {
+    if (multiValuedFields.length == 0) return categorical;
+    NDArray tokens = categorical.mul(slotMask(categorical, multiValuedFields, 0f, 1f));
+    for (int j = 0; j < multiValuedFields.length; j++) {
+      ModelInputs.ValueList values = lists.get(j);
+      NDArray pooled = embedding.pooled(pass, values.ids(), values.mask(), multiValuedFields[j]).expandDims(1);  // (B, 1, d)
+      tokens = tokens.add(pooled.mul(slotMask(categorical, new int[] {multiValuedFields[j]}, 1f, 0f)));
+    }
+    return tokens;
+  }
+
+  /** (1, M, 1): {@code at} in the given slots, {@code elsewhere} in the others. */
+  private static NDArray slotMask(NDArray categorical, int[] slots, float at, float elsewhere) {
+    float[] mask = new float[Math.toIntExact(categorical.getShape().get(1))];
+    Arrays.fill(mask, elsewhere);
+    for (int slot : slots) mask[slot] = at;
+    return categorical.getManager().create(mask).reshape(1, mask.length, 1);
   }
 
   private NDArray eventTokens(Pass pass, int s, ModelInputs.SequenceInput seq) {

@@ -73,6 +73,9 @@ class ModelExportTest {
     FeatureSchema offered = new FeatureSchema(fields, trained.sequences(), trained.tasks(), trained.gapBuckets());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelExport.load(dir, offered));
     assertTrue(e.getMessage().contains("field 'tag' has cardinality 8 in the model, 9 offered"), e.getMessage());
+    FeatureSchema multiValued = Synthetic.schemaWithMultiValuedTag();
+    IllegalArgumentException multi = assertThrows(IllegalArgumentException.class, () -> ModelExport.load(dir, multiValued));
+    assertTrue(multi.getMessage().contains("field 'tag' has max values 1 in the model, 3 offered"), multi.getMessage());
     try (RankingModel same = ModelExport.load(dir, trained)) {
       assertEquals(spec, same.spec());
     }

@@ -33,6 +33,7 @@ public final class RowBatches implements Serializable {
     FeatureSchema s = schema();
     List<String> cols = new java.util.ArrayList<>();
     cols.add(FeatureSchema.CAT_COLUMN);
+    for (FeatureSchema.Field f : s.multiValuedFields()) cols.add(FeatureSchema.multiValuedColumn(f.name()));
     for (FeatureSchema.Sequence seq : s.sequences()) {
       for (String f : seq.fields()) cols.add(FeatureSchema.sequenceColumn(seq.name(), f));
       if (s.gapBuckets() > 0) cols.add(FeatureSchema.gapColumn(seq.name()));
@@ -50,6 +51,8 @@ public final class RowBatches implements Serializable {
     FeatureSchema s = schema();
     int c = 0;
     int[] cat = ints(row, c++);
+    int[][] multiValues = new int[s.multiValuedFields().size()][];
+    for (int j = 0; j < multiValues.length; j++) multiValues[j] = ints(row, c++);
     int[][][] seqIds = new int[s.sequences().size()][][];
     int[][] gaps = s.gapBuckets() > 0 ? new int[s.sequences().size()][] : null;
     for (int q = 0; q < seqIds.length; q++) {
@@ -60,7 +63,7 @@ public final class RowBatches implements Serializable {
     }
     Integer[] labels = new Integer[s.tasks().size()];
     for (int k = 0; k < labels.length; k++, c++) labels[k] = row.isNullAt(c) ? null : row.getInt(c);
-    batch.add(cat, seqIds, gaps, labels);
+    batch.add(cat, multiValues, seqIds, gaps, labels);
   }
 
   private static int[] ints(Row row, int i) {
