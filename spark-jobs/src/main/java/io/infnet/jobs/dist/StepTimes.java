@@ -11,7 +11,6 @@ import java.util.Map;
 final class StepTimes {
   static final int WARMUP_STEPS = 2;
   private long seen;
-  private long timed;
   private long computeNanos;
   private long communicationNanos;
   private long bytesAtWarmupEnd;
@@ -23,7 +22,6 @@ final class StepTimes {
       bytesAtWarmupEnd = bytesSentSoFar;
       return;
     }
-    timed++;
     computeNanos += compute;
     communicationNanos += communication;
     bytesSent = bytesSentSoFar - bytesAtWarmupEnd;
@@ -31,7 +29,7 @@ final class StepTimes {
 
   Map<String, Object> report() {
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("timed_steps", timed);
+    r.put("timed_steps", Math.max(0, seen - WARMUP_STEPS));
     r.put("compute_seconds", computeNanos / 1e9);
     r.put("communication_seconds", communicationNanos / 1e9);
     r.put("bytes_sent", bytesSent);
