@@ -138,6 +138,13 @@ public final class Keys {
   public static final ConfigKey<Boolean> MODEL_TIME_GAP = key("model.time_gap", bool(), true,
       "Add a time-gap bucket embedding to sequence tokens (needs features.gap_buckets > 0).");
   public static final ConfigKey<Integer> MODEL_TOWER_HIDDEN = key("model.tower_hidden", integer(1, 65536), 64, "Task tower hidden width.");
+  public static final ConfigKey<Boolean> MODEL_INPUT_NORM = key("model.input_norm", bool(), true,
+      "INFNet: LayerNorm every token type before the first block (tokens, proxies, task tokens), as every later block's "
+          + "inputs are; false = raw embeddings (their first-block attention stays uniform, docs/ACCURACY.md).");
+  public static final ConfigKey<Double> MODEL_INIT_STD = key("model.init_std", decimal(1e-6, 10), 0.05,
+      "Standard deviation of the initial embedding rows and learnable tokens (task, shared task tokens), every model type.");
+  public static final ConfigKey<Integer> MODEL_PGU_HIDDEN = key("model.pgu_hidden", integer(0, 65536), 0,
+      "Hidden width of the PGU gate MLP (0 = 2·model.dim, the spec's default).");
   public static final ConfigKey<Double> MODEL_DROPOUT = key("model.dropout", decimal(0, 0.95), 0.0, "Dropout in towers and MLPs.");
   public static final ConfigKey<String> MODEL_SEQUENCE_POOLING = key("model.sequence_pooling", choice("din", "mean"), "din",
       "Baselines: DIN-style target attention over sequences, or mean pooling.");

@@ -84,6 +84,10 @@ public record FeatureSchema(List<Field> fields, List<Sequence> sequences, List<S
     return "multi_" + field;
   }
 
+  public static String oracleColumn(String task) {
+    return "oracle_" + task;
+  }
+
   public static String labelColumn(String task) {
     return "label_" + task;
   }

@@ -32,6 +32,9 @@ public record ModelSpec(
     String embeddingLayout,
     boolean timeGap,
     int towerHidden,
+    boolean inputNorm,
+    double initStd,
+    int pguHidden,
     double dropout,
     String sequencePooling,
     String outOfRangeIds,
@@ -95,7 +98,7 @@ public record ModelSpec(
         v.get(Keys.MODEL_TASK_TOKENS), v.get(Keys.MODEL_HOMOGENEOUS_FLOW), v.get(Keys.MODEL_HETEROGENEOUS_FLOW),
         v.get(Keys.MODEL_SEQ_PROXY_POOL), v.get(Keys.MODEL_SHARE_KV), v.get(Keys.MODEL_PGU_PROXIES),
         v.get(Keys.MODEL_EMBEDDING_LAYOUT), v.get(Keys.MODEL_TIME_GAP), v.get(Keys.MODEL_TOWER_HIDDEN),
-        v.get(Keys.MODEL_DROPOUT), v.get(Keys.MODEL_SEQUENCE_POOLING), v.get(Keys.MODEL_OUT_OF_RANGE_IDS),
+        v.get(Keys.MODEL_INPUT_NORM), v.get(Keys.MODEL_INIT_STD), v.get(Keys.MODEL_PGU_HIDDEN), v.get(Keys.MODEL_DROPOUT), v.get(Keys.MODEL_SEQUENCE_POOLING), v.get(Keys.MODEL_OUT_OF_RANGE_IDS),
         v.get(Keys.MODEL_EXPERTS), v.get(Keys.MODEL_PLE_LEVELS), v.get(Keys.MODEL_CROSS_LAYERS), taskWeights);
   }
 
@@ -117,6 +120,9 @@ public record ModelSpec(
     m.put(Keys.MODEL_EMBEDDING_LAYOUT.name(), embeddingLayout);
     m.put(Keys.MODEL_TIME_GAP.name(), timeGap);
     m.put(Keys.MODEL_TOWER_HIDDEN.name(), towerHidden);
+    m.put(Keys.MODEL_INPUT_NORM.name(), inputNorm);
+    m.put(Keys.MODEL_INIT_STD.name(), initStd);
+    m.put(Keys.MODEL_PGU_HIDDEN.name(), pguHidden);
     m.put(Keys.MODEL_DROPOUT.name(), dropout);
     m.put(Keys.MODEL_SEQUENCE_POOLING.name(), sequencePooling);
     m.put(Keys.MODEL_OUT_OF_RANGE_IDS.name(), outOfRangeIds);
@@ -144,6 +150,11 @@ public record ModelSpec(
   /** Whether ids outside a field's vocabulary are mapped to OOV (model.out_of_range_ids=oov) instead of refused. */
   public boolean mapsOutOfRangeToOov() {
     return "oov".equals(outOfRangeIds);
+  }
+
+  /** The PGU gate MLP's hidden width: model.pgu_hidden, or 2d when 0. */
+  public int pguHiddenWidth() {
+    return pguHidden > 0 ? pguHidden : 2 * dim;
   }
 
   public int taskCount() {

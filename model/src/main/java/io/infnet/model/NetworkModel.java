@@ -11,9 +11,11 @@ import io.infnet.model.nn.Module.NamedParameter;
 import io.infnet.model.nn.ModelInputs;
 import io.infnet.model.nn.Ops;
 import io.infnet.model.nn.Pass;
+import io.infnet.model.nn.Probe;
 import io.infnet.model.nn.RankingNetwork;
 import java.nio.FloatBuffer;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -65,6 +67,22 @@ public final class NetworkModel implements RankingModel {
       System.arraycopy(flat, r * tasks, out[r], 0, tasks);
     }
     return out;
+  }
+
+  /**
+   * Activation statistics ({@link Probe.Recorder}) of inference passes over these batches: attention entropy, gate
+   * and token spread across samples, tower inputs. Diagnostics (docs/ACCURACY.md); weights are not changed.
+   */
+  public Map<String, Double> probe(Iterator<Batch> batches) {
+    Probe.Recorder recorder = new Probe.Recorder();
+    JniUtils.setGradMode(false);
+    while (batches.hasNext()) {
+      Batch batch = batches.next();
+      try (NDScope scope = new NDScope()) {
+        network.logits(new Pass(store, false, recorder), ModelInputs.of(manager, batch));
+      }
+    }
+    return recorder.means();
   }
 
   /** Logits (B, K) of a forward pass; call inside an NDScope (the result lives in it). */

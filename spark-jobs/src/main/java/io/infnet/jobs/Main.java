@@ -20,7 +20,7 @@ public final class Main {
 
   static {
     for (Job j : List.of(new DatagenJob(), new ImportJob(), new FeaturesJob(), new TrainJob(), new EvaluateJob(), new ScoreJob(),
-        new QuickstartJob(), new PromoteJob(), new ConfigJob())) {
+        new QuickstartJob(), new PromoteJob(), new ConfigJob(), new CompareJob())) {
       JOBS.put(j.name(), j);
     }
   }

@@ -92,7 +92,7 @@ final class ComponentProfile {
 
   private Runnable embeddingLookups(ModelInputs inputs) {
     FeatureSchema schema = spec.schema();
-    FeatureEmbedding embedding = build(new FeatureEmbedding(schema, spec.dim(), spec.embeddingLayout()));
+    FeatureEmbedding embedding = build(new FeatureEmbedding(schema, spec.dim(), spec.embeddingLayout(), spec.initStd()));
     int[] allFields = java.util.stream.IntStream.range(0, schema.fields().size()).toArray();
     return () -> {
       embedding.lookup(pass, inputs.categorical(), allFields);
@@ -115,7 +115,7 @@ final class ComponentProfile {
 
   private Runnable proxyGatedUnits(List<Term> terms) {
     return forEachTerm(terms, Component.PGU, t -> {
-      ProxyGatedUnit gate = build(new ProxyGatedUnit((int) t.queries(), spec.dim(), 0));
+      ProxyGatedUnit gate = build(new ProxyGatedUnit((int) t.queries(), spec.dim(), spec.pguHiddenWidth(), 0));
       NDArray gated = tokens(t.keys());
       NDArray proxies = tokens(t.queries());
       return () -> gate.apply(pass, gated, proxies);

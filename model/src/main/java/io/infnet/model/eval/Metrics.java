@@ -36,6 +36,35 @@ public final class Metrics {
     return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
   }
 
+  /**
+   * gAUC: the AUC of each group (user) that has both classes, averaged with equal weight per group (the spec's
+   * definition). Returns {mean, groups counted}; mean is NaN when no group has both classes.
+   */
+  public static double[] groupAuc(float[] scores, float[] labels, long[] groups, int n) {
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    Arrays.sort(order, (a, b) -> Long.compare(groups[a], groups[b]));
+    double sum = 0;
+    int counted = 0;
+    for (int start = 0; start < n; ) {
+      int end = start;
+      while (end < n && groups[order[end]] == groups[order[start]]) end++;
+      float[] s = new float[end - start];
+      float[] y = new float[end - start];
+      for (int i = start; i < end; i++) {
+        s[i - start] = scores[order[i]];
+        y[i - start] = labels[order[i]];
+      }
+      double auc = auc(s, y, s.length);
+      if (!Double.isNaN(auc)) {
+        sum += auc;
+        counted++;
+      }
+      start = end;
+    }
+    return new double[] {counted == 0 ? Double.NaN : sum / counted, counted};
+  }
+
   /** Mean binary cross-entropy, probabilities clamped to [1e-7, 1-1e-7]. NaN when n = 0. */
   public static double logloss(float[] scores, float[] labels, int n) {
     if (n == 0) return Double.NaN;

@@ -52,6 +52,7 @@ public final class CrossAttention extends Module {
         .reshape(heads, batch, queryCount, dim).transpose(1, 0, 2, 3).reshape(batch, heads * queryCount, dim);    // (B,H·nq,d)
     NDArray scores = Ops.scale(foldedQueries.matMul(keys.transpose(0, 2, 1)), 1.0 / Math.sqrt(headDim));                 // (B,H·nq,n)
     NDArray probs = maskedSoftmax(scores, mask, batch);
+    pass.probe().attention("ca", probs, mask);
     NDArray pooled = probs.matMul(keys)                                                                             // (B,H·nq,d)
         .reshape(batch, heads, queryCount, dim).transpose(1, 0, 2, 3).reshape(heads, batch * queryCount, dim);    // (H,B·nq,d)
     NDArray valueWeight = pass.value(keyValue.value).reshape(heads, headDim, dim).transpose(0, 2, 1);             // (H,d,dh)

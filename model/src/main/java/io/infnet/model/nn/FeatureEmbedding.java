@@ -20,13 +20,12 @@ import java.util.List;
  * Sequence events look up the same tables (shared id space), and so do the value lists of multi-valued fields.
  */
 public final class FeatureEmbedding extends Module {
-  static final double INIT_STD = 0.05;
   private final boolean offsetLayout;
   private final int dim;
   private final long[] offsets;
   private final List<Parameter> tables = new ArrayList<>();
 
-  public FeatureEmbedding(FeatureSchema schema, int dim, String layout) {
+  public FeatureEmbedding(FeatureSchema schema, int dim, String layout, double initStd) {
     this.offsetLayout = "offset".equals(layout);
     this.dim = dim;
     List<FeatureSchema.Field> fields = schema.fields();
@@ -37,9 +36,9 @@ public final class FeatureEmbedding extends Module {
       total += fields.get(i).cardinality();
     }
     if (offsetLayout) {
-      tables.add(table("table", Init.scaled(INIT_STD), total, dim));
+      tables.add(table("table", Init.scaled(initStd), total, dim));
     } else {
-      for (FeatureSchema.Field f : fields) tables.add(table(f.name(), Init.scaled(INIT_STD), f.cardinality(), dim));
+      for (FeatureSchema.Field f : fields) tables.add(table(f.name(), Init.scaled(initStd), f.cardinality(), dim));
     }
   }
 

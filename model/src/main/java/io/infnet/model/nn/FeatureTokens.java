@@ -35,13 +35,13 @@ public final class FeatureTokens extends Module {
     this.schema = spec.schema();
     this.dim = spec.dim();
     int d = dim;
-    this.embedding = child("embedding", new FeatureEmbedding(schema, d, spec.embeddingLayout()));
+    this.embedding = child("embedding", new FeatureEmbedding(schema, d, spec.embeddingLayout(), spec.initStd()));
     for (FeatureSchema.Sequence s : schema.sequences()) {
       eventFields.add(s.fields().stream().mapToInt(schema::fieldIndex).toArray());
       eventProjections.add(child("sequence_" + s.name(), new Dense(s.fields().size() * d, d)));
     }
     boolean gaps = spec.timeGap() && schema.gapBuckets() > 0 && !schema.sequences().isEmpty();
-    this.gapEmbedding = gaps ? table("gap_embedding", Init.scaled(FeatureEmbedding.INIT_STD), schema.gapBuckets() + 1, d) : null;
+    this.gapEmbedding = gaps ? table("gap_embedding", Init.scaled(spec.initStd()), schema.gapBuckets() + 1, d) : null;
     this.allFields = new int[schema.fields().size()];
     for (int i = 0; i < allFields.length; i++) allFields[i] = i;
     this.multiValuedFields = schema.multiValuedFields().stream().mapToInt(f -> schema.fieldIndex(f.name())).toArray();

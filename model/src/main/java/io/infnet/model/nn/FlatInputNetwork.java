@@ -59,7 +59,9 @@ public abstract class FlatInputNetwork extends RankingNetwork {
           ? Ops.maskedMean(events, mask).squeeze(1)
           : poolings.get(s).apply(pass, events, mask, t.categorical().get(":, " + targetFields[s] + ", :")));
     }
-    return towers.apply(pass, taskInputs(pass, Ops.concat(parts, 1)));
+    NDArray towerInput = taskInputs(pass, Ops.concat(parts, 1));
+    probeTowerInputs(pass, towerInput);
+    return towers.apply(pass, towerInput);
   }
 
   /** The same row for every task: (B, w) -> (B, K, w). */

@@ -110,7 +110,7 @@ public final class ForwardFlops {
       for (TokenType y : TokenType.GATED) {
         if (!outputs.get(b).contains(y)) continue;
         long proxies = counts.get(y.proxy());
-        long flops = linear(proxies * d, 2 * d) + linear(2 * d, d);
+        long flops = linear(proxies * d, spec.pguHiddenWidth()) + linear(spec.pguHiddenWidth(), d);
         terms.add(new Term(Component.PGU, "block_" + b + "." + y.label() + "_gate", proxies, counts.get(y), false, flops));
       }
     }

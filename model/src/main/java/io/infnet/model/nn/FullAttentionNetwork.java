@@ -26,7 +26,7 @@ public final class FullAttentionNetwork extends RankingNetwork {
     super(spec);
     int d = spec.dim();
     this.tokens = child("tokens", new FeatureTokens(spec));
-    this.taskTokens = parameter("task_tokens", Init.scaled(FeatureEmbedding.INIT_STD), spec.taskCount(), d);
+    this.taskTokens = parameter("task_tokens", Init.scaled(spec.initStd()), spec.taskCount(), d);
     for (int b = 0; b < spec.blocks(); b++) {
       attention.add(child("block_" + b + ".attention", new CrossAttention(d, spec.heads(), null)));
       norms.add(child("block_" + b + ".norm", new Norm(d)));

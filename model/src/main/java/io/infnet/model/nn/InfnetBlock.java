@@ -70,7 +70,7 @@ public final class InfnetBlock extends Module {
     if (homogeneous) {
       for (TokenType y : TokenType.GATED) {
         if (!outputs.contains(y)) continue;
-        gates.put(y, child(y.label() + "_gate", new ProxyGatedUnit(proxyCounts.get(y.proxy()), d, spec.dropout())));
+        gates.put(y, child(y.label() + "_gate", new ProxyGatedUnit(proxyCounts.get(y.proxy()), d, spec.pguHiddenWidth(), spec.dropout())));
         gateNorms.put(y, child(y.label() + "_gate_norm", new Norm(d)));
       }
     }
@@ -123,17 +123,19 @@ public final class InfnetBlock extends Module {
         out.put(t, updated.get(t));
       }
     }
+    out.forEach((t, x) -> pass.probe().tokens(t.label(), x));
     return out;
   }
 
   private NDArray attend(Pass pass, TokenType query, TokenType source, Map<TokenType, NDArray> in, NDArray seqMask) {
     NDArray mask = source == SEQ ? seqMask : null;
     if (!heterogeneous) return Ops.maskedMean(in.get(source), mask);
-    return attention.get(query).get(source).apply(pass, in.get(query), in.get(source), mask);
+    return attention.get(query).get(source).apply(pass.within(query.label() + "_from_" + source.label()), in.get(query),
+        in.get(source), mask);
   }
 
   private NDArray gated(Pass pass, TokenType type, NDArray x, Map<TokenType, NDArray> proxies) {
-    return gateNorms.get(type).apply(pass, x.add(gates.get(type).apply(pass, x, proxies.get(type.proxy()))));
+    return gateNorms.get(type).apply(pass, x.add(gates.get(type).apply(pass.within(type.label() + "_gate"), x, proxies.get(type.proxy()))));
   }
 
   @Override

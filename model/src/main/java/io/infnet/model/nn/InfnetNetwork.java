@@ -31,6 +31,7 @@ public final class InfnetNetwork extends RankingNetwork {
   private final Parameter sharedTaskTokens; // T̃ (N_s, d)
   private final List<InfnetBlock> blocks = new ArrayList<>();
   private final TaskTowers towers;
+  private final Map<TokenType, Norm> inputNorms = new EnumMap<>(TokenType.class); // empty unless model.input_norm
 
   public InfnetNetwork(ModelSpec spec) {
     super(spec);
@@ -47,9 +48,12 @@ public final class InfnetNetwork extends RankingNetwork {
     this.tokens = child("tokens", new FeatureTokens(spec));
     this.catProxy = needed.contains(CAT_PROXY) ? child("cat_proxy", new Dense(fields * d, spec.catProxies() * d)) : null;
     this.seqProxy = needed.contains(SEQ_PROXY) ? child("seq_proxy", new Dense(d, d)) : null;
-    this.taskTokens = needed.contains(TASK) ? parameter("task_tokens", Init.scaled(FeatureEmbedding.INIT_STD), spec.taskCount(), d) : null;
+    this.taskTokens = needed.contains(TASK) ? parameter("task_tokens", Init.scaled(spec.initStd()), spec.taskCount(), d) : null;
     this.sharedTaskTokens = needed.contains(TASK_PROXY)
-        ? parameter("shared_task_tokens", Init.scaled(FeatureEmbedding.INIT_STD), spec.sharedTaskTokens(), d) : null;
+        ? parameter("shared_task_tokens", Init.scaled(spec.initStd()), spec.sharedTaskTokens(), d) : null;
+    if (spec.inputNorm()) {
+      for (TokenType type : needed) inputNorms.put(type, child("input_norm_" + type.label(), new Norm(d)));
+    }
     for (int b = 0; b < spec.blocks(); b++) {
       blocks.add(child("block_" + b, new InfnetBlock(spec, blockOutputs.get(b), present, proxyCounts)));
     }
@@ -90,9 +94,10 @@ public final class InfnetNetwork extends RankingNetwork {
   @Override
   public NDArray logits(Pass pass, ModelInputs inputs) {
     long batch = inputs.rows();
-    FeatureTokens.Tokens t = tokens.apply(pass, inputs);
+    FeatureTokens.Tokens t = normalised(pass, tokens.apply(pass, inputs));
     Map<TokenType, NDArray> state = new EnumMap<>(TokenType.class);
     NDArray categorical = t.categorical();
+    pass.probe().tokens("input.cat", categorical);
     state.put(CAT, categorical);
     NDArray seqMask = null;
     if (!t.sequences().isEmpty()) {
@@ -106,8 +111,26 @@ public final class InfnetNetwork extends RankingNetwork {
     if (seqProxy != null) state.put(SEQ_PROXY, sequenceProxies(pass, t));
     if (taskTokens != null) state.put(TASK, perSample(pass.value(taskTokens), batch));
     if (sharedTaskTokens != null) state.put(TASK_PROXY, perSample(pass.value(sharedTaskTokens), batch));
-    for (InfnetBlock block : blocks) state = block.apply(pass, state, seqMask);
-    return towers.apply(pass, towerInput(state, batch));
+    for (TokenType type : List.of(CAT_PROXY, SEQ_PROXY, TASK, TASK_PROXY)) {
+      if (inputNorms.containsKey(type) && state.containsKey(type)) state.put(type, inputNorms.get(type).apply(pass, state.get(type)));
+    }
+    for (int b = 0; b < blocks.size(); b++) state = blocks.get(b).apply(pass.within("block_" + b), state, seqMask);
+    NDArray towerInput = towerInput(state, batch);
+    probeTowerInputs(pass, towerInput);
+    return towers.apply(pass, towerInput);
+  }
+
+  /**
+   * C and S at unit scale before anything reads them (model.input_norm). Without it the first block's attention
+   * logits are products of two ~0.05-scale vectors and its softmax stays uniform for the whole training run
+   * (measured: docs/ACCURACY.md), while every later block reads LayerNorm outputs.
+   */
+  private FeatureTokens.Tokens normalised(Pass pass, FeatureTokens.Tokens t) {
+    if (inputNorms.isEmpty()) return t;
+    NDArray categorical = inputNorms.containsKey(CAT) ? inputNorms.get(CAT).apply(pass, t.categorical()) : t.categorical();
+    List<NDArray> sequences = t.sequences();
+    if (inputNorms.containsKey(SEQ)) sequences = sequences.stream().map(s -> inputNorms.get(SEQ).apply(pass, s)).toList();
+    return new FeatureTokens.Tokens(categorical, sequences, t.masks());
   }
 
   /** S̃: per sequence, the masked mean (or sum) of φ_seq over its events; an empty history gives 0. */

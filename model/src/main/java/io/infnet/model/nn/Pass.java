@@ -4,9 +4,21 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
-/** One forward pass: where parameter values come from, and whether it trains (dropout on). */
-public record Pass(ParameterStore store, boolean training) {
+/**
+ * One forward pass: where parameter values come from, whether it trains (dropout on), and an optional
+ * {@link Probe} that records activation statistics (diagnostics; off in training and scoring).
+ */
+public record Pass(ParameterStore store, boolean training, Probe probe) {
+  public Pass(ParameterStore store, boolean training) {
+    this(store, training, Probe.OFF);
+  }
+
   public NDArray value(Parameter parameter) {
     return store.getValue(parameter, parameter.getArray().getDevice(), training);
+  }
+
+  /** The same pass with the probe's names prefixed by {@code scope} ("block_0"). */
+  public Pass within(String scope) {
+    return probe == Probe.OFF ? this : new Pass(store, training, probe.scoped(scope));
   }
 }

@@ -9,7 +9,7 @@ import ai.djl.util.PairList;
 /**
  * PGU(X, X̃) = X ⊙ σ(MLP(flatten(X̃))): one d-wide channel gate per sample, computed from the ñ proxies and
  * broadcast over every token of X, so its cost does not grow with the number of tokens.
- * MLP = Linear(ñ·d → 2d) → ReLU → dropout → Linear(2d → d).
+ * MLP = Linear(ñ·d → h) → ReLU → dropout → Linear(h → d), h = model.pgu_hidden (default 2d, the spec's).
  */
 public final class ProxyGatedUnit extends Module {
   private final int proxies;
@@ -18,19 +18,21 @@ public final class ProxyGatedUnit extends Module {
   private final Dense hidden;
   private final Dense gate;
 
-  public ProxyGatedUnit(int proxies, int dim, double dropout) {
+  public ProxyGatedUnit(int proxies, int dim, int hidden, double dropout) {
     this.proxies = proxies;
     this.dim = dim;
     this.dropout = dropout;
-    this.hidden = child("hidden", new Dense(proxies * dim, 2 * dim));
-    this.gate = child("gate", new Dense(2 * dim, dim));
+    this.hidden = child("hidden", new Dense(proxies * dim, hidden));
+    this.gate = child("gate", new Dense(hidden, dim));
   }
 
   /** @param x tokens (B, n, d); @param proxyTokens (B, ñ, d); @return (B, n, d) */
   public NDArray apply(Pass pass, NDArray x, NDArray proxyTokens) {
     NDArray flat = proxyTokens.reshape(proxyTokens.getShape().get(0), (long) proxies * dim);
     NDArray h = Ops.dropout(pass, Ops.relu(hidden.apply(pass, flat)), dropout);
-    return x.mul(Ops.sigmoid(gate.apply(pass, h)).expandDims(1));
+    NDArray g = Ops.sigmoid(gate.apply(pass, h));
+    pass.probe().tokens("gate", g);
+    return x.mul(g.expandDims(1));
   }
 
   @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.List;
 import io.infnet.model.ModelSpec;
 
 /** A multi-task ranking network: model inputs to one logit per task. */
@@ -17,6 +18,13 @@ public abstract class RankingNetwork extends Module {
 
   public ModelSpec spec() {
     return spec;
+  }
+
+  /** Records each task's tower input (B, K, w) with the pass's probe. */
+  protected final void probeTowerInputs(Pass pass, NDArray towerInput) {
+    if (pass.probe() == Probe.OFF) return;
+    List<String> tasks = spec.schema().tasks();
+    for (int k = 0; k < tasks.size(); k++) pass.probe().tokens("tower_input." + tasks.get(k), towerInput.get(":, " + k + ", :"));
   }
 
   /** @return logits (B, K), task order = schema.tasks() */

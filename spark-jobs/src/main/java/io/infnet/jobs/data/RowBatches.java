@@ -1,6 +1,7 @@
 package io.infnet.jobs.data;
 
 import io.infnet.model.data.Batch;
+import io.infnet.model.data.Example;
 import io.infnet.schema.FeatureSchema;
 import java.io.Serializable;
 import java.util.Iterator;
@@ -48,6 +49,11 @@ public final class RowBatches implements Serializable {
 
   /** Adds one row whose first fields are {@link #columns()} in order (extra trailing fields are ignored). */
   public void add(Batch batch, Row row) {
+    parse(row).addTo(batch);
+  }
+
+  /** The row's {@link #columns()} as arrays (extra trailing fields are ignored). */
+  public Example parse(Row row) {
     FeatureSchema s = schema();
     int c = 0;
     int[] cat = ints(row, c++);
@@ -63,7 +69,7 @@ public final class RowBatches implements Serializable {
     }
     Integer[] labels = new Integer[s.tasks().size()];
     for (int k = 0; k < labels.length; k++, c++) labels[k] = row.isNullAt(c) ? null : row.getInt(c);
-    batch.add(cat, multiValues, seqIds, gaps, labels);
+    return new Example(cat, multiValues, seqIds, gaps, labels);
   }
 
   private static int[] ints(Row row, int i) {
