@@ -37,10 +37,10 @@ class QuickstartIT {
     // The trained model beats chance on the test split for every task; the oracle (the generator's true
     // probabilities, on the same rows) is the ceiling: the model may beat it only by noise.
     for (String task : TASKS) {
-      double[] model = aucAndLogLoss(out, task);
+      double[] trained = aucAndLogLoss(out, task);
       double[] oracle = aucAndLogLoss(out, task + " (oracle)");
-      assertTrue(model[0] > 0.55, task + " test AUC " + model[0]);
-      assertTrue(oracle[0] >= model[0] - 0.02, task + " oracle AUC " + oracle[0] + " below the model's " + model[0]);
+      assertTrue(trained[0] > 0.55, task + " test AUC " + trained[0]);
+      assertTrue(oracle[0] >= trained[0] - 0.02, task + " oracle AUC " + oracle[0] + " below the model's " + trained[0]);
       assertTrue(oracle[1] > 0 && oracle[1] < 1, task + " oracle logloss " + oracle[1]);
     }
     Matcher written = Pattern.compile("predictions written: ([0-9,]+)").matcher(out);
