@@ -29,6 +29,14 @@ public record LakePaths(String root) {
     return under("raw/videos");
   }
 
+  /**
+   * The generator's true probability of each log flag per impression (keys and date as in the log), written by
+   * datagen beside the log it belongs to; never a feature, only the ceiling models are compared with.
+   */
+  public String rawOracle() {
+    return under("raw/oracle");
+  }
+
   /** The feature table the model reads (see FeatureSchema), partitioned by date. */
   public String features() {
     return under("features/impressions");

@@ -23,6 +23,8 @@ import java.util.Map;
  *       at most maxLength, unpadded (all fields of one sequence have the same length)
  *   <li>{@code seq_<name>__gap}: array&lt;int&gt;, time-gap bucket per event in 1..gapBuckets (only if gapBuckets &gt; 0)
  *   <li>{@code label_<task>}: int 0/1, null = label missing (masked in the loss)
+ *   <li>{@code oracle_<task>}: double, only on generated data: the generator's true probability of the label
+ *       ({@link #oracleColumn}); beside the labels for evaluation, never a model input
  * </ul>
  */
 public record FeatureSchema(List<Field> fields, List<Sequence> sequences, List<String> tasks, int gapBuckets) {
@@ -91,6 +93,8 @@ public record FeatureSchema(List<Field> fields, List<Sequence> sequences, List<S
   public static String labelColumn(String task) {
     return "label_" + task;
   }
+
+  public static String oracleColumn(String task) { return "oracle_" + task; }
 
   /** Position of a field in {@link #CAT_COLUMN}. */
   public int fieldIndex(String name) {

@@ -68,7 +68,8 @@ public final class FeatureBuilder {
     sourceRows.put("videos", requireUnique(raw.videos(), "video_id", quality));
     timer.lap("check users and videos");
 
-    Dataset<Row> joined = impressions(log, raw, spec).persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, String> oracleFlags = raw.oracle().isPresent() ? OracleColumns.flagsOfTasks(spec) : Map.of();
+    Dataset<Row> joined = withOracle(impressions(log, raw, spec), raw, oracleFlags).persist(StorageLevel.MEMORY_AND_DISK());
     String[] days = checkLabelsAndRecordDailyStats(joined, spec, quality);
     Dataset<Row> impressions = Labels.asInt(joined, spec.labelsNeeded().keySet());
     log.unpersist();
@@ -84,7 +85,7 @@ public final class FeatureBuilder {
     timer.lap("encode and field stats");
 
     // timed apart from the checks: bench/feature-build reads the sequence phase's cost per row from this lap
-    write(spark, withSequences(spark, encoded, spec, schema), lake.features(), days);
+    write(spark, withSequences(spark, encoded, spec, schema, OracleColumns.columns(oracleFlags)), lake.features(), days);
     timer.lap("sequences and write");
     long tableVersion = verifyAndRecord(spark, lake.features(), days, rowsPerSplit, schema, config, raw.lineage(sourceRows));
     encoded.unpersist();
@@ -139,6 +140,12 @@ public final class FeatureBuilder {
       }
     }
     return Labels.derive(splitLists(joined, spec.multiValued()), spec.labelsNeeded());
+  }
+
+  /** The oracle's probabilities of the tasks' flags, when the log has an oracle (generated data). */
+  private static Dataset<Row> withOracle(Dataset<Row> impressions, RawInputs raw, Map<String, String> oracleFlags) {
+    if (oracleFlags.isEmpty()) return impressions;
+    return OracleColumns.attach(impressions, raw.oracle().orElseThrow().data(), oracleFlags);
   }
 
   /** Left join on {@code key}, keeping one key column and a {@code marker} = 1 where the right side matched. */
@@ -272,7 +279,8 @@ public final class FeatureBuilder {
     return rowsPerSplit;
   }
 
-  private static Dataset<Row> withSequences(SparkSession spark, Dataset<Row> encoded, FeatureSpec spec, FeatureSchema schema) {
+  private static Dataset<Row> withSequences(SparkSession spark, Dataset<Row> encoded, FeatureSpec spec, FeatureSchema schema,
+      List<String> oracleColumns) {
     List<Behaviour> behaviours = new ArrayList<>();
     List<String> fields = spec.sequenceFields();
     int[] positions = fields.stream().mapToInt(schema::fieldIndex).toArray();
@@ -283,6 +291,7 @@ public final class FeatureBuilder {
         col(LogCleaning.DAY).as("date"), col(SPLIT), col(FeatureSchema.CAT_COLUMN)));
     for (String f : spec.multiValuedColumns()) input.add(col(FeatureSchema.multiValuedColumn(f)));
     for (String label : spec.labelsNeeded().keySet()) input.add(col(FeatureSchema.labelColumn(label)));
+    for (String oracle : oracleColumns) input.add(col(oracle));
     Dataset<Row> withSequences = sequences.append(spark, encoded.select(input.toArray(Column[]::new)));
 
     List<String> output = new ArrayList<>(FeatureSchema.KEY_COLUMNS);
@@ -290,6 +299,7 @@ public final class FeatureBuilder {
     for (String f : spec.multiValuedColumns()) output.add(FeatureSchema.multiValuedColumn(f));
     output.addAll(sequences.outputColumns());
     for (String task : spec.tasks()) output.add(FeatureSchema.labelColumn(task));
+    output.addAll(oracleColumns);
     return withSequences.select(output.stream().map(c -> col(c)).toArray(Column[]::new));
   }
 

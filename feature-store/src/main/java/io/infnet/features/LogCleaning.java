@@ -24,7 +24,6 @@ import org.apache.spark.storage.StorageLevel;
 final class LogCleaning {
   static final String DAY = "__day";
   private static final String REASON = "__drop_reason";
-  private static final List<String> IMPRESSION_KEY = List.of("user_id", "video_id", "time_ms");
 
   private LogCleaning() {}
 
@@ -67,8 +66,8 @@ final class LogCleaning {
    */
   private static Dataset<Row> firstOfEachImpression(Dataset<Row> rows) {
     List<Column> others = new ArrayList<>();
-    for (String c : rows.columns()) if (!IMPRESSION_KEY.contains(c)) others.add(col(c));
-    return rows.groupBy(IMPRESSION_KEY.stream().map(c -> col(c)).toArray(Column[]::new))
+    for (String c : rows.columns()) if (!RawSchemas.IMPRESSION_KEY.contains(c)) others.add(col(c));
+    return rows.groupBy(RawSchemas.IMPRESSION_KEY.stream().map(c -> col(c)).toArray(Column[]::new))
         .agg(min(struct(others.toArray(Column[]::new))).as("__first"))
         .select(col("user_id"), col("video_id"), col("time_ms"), col("__first.*"));
   }

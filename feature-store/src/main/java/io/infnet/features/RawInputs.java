@@ -1,25 +1,32 @@
 package io.infnet.features;
 
+import io.infnet.features.raw.OracleTable;
 import io.infnet.features.raw.RawSchemas;
 import io.infnet.features.spark.Delta;
 import io.infnet.lake.LakePaths;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
-/** The three raw Delta tables, each checked against its declared schema, pinned at the version read. */
-record RawInputs(Source log, Source users, Source videos) {
+/**
+ * The three raw Delta tables, each checked against its declared schema, pinned at the version read, and the
+ * generator's oracle when it belongs to that version of the log (empty otherwise: real or changed data).
+ */
+record RawInputs(Source log, Source users, Source videos, Optional<Source> oracle) {
 
   /** One raw table read at {@code version}. */
   record Source(String name, String path, long version, Dataset<Row> data) {}
 
   static RawInputs load(SparkSession spark, LakePaths lake) {
-    return new RawInputs(source(spark, "log", lake.rawLog(), RawSchemas.LOG),
-        source(spark, "users", lake.rawUsers(), RawSchemas.USERS),
-        source(spark, "videos", lake.rawVideos(), RawSchemas.VIDEOS));
+    Source log = source(spark, "log", lake.rawLog(), RawSchemas.LOG);
+    Optional<Source> oracle = OracleTable.belongsTo(spark, lake, log.version())
+        ? Optional.of(source(spark, "oracle", lake.rawOracle(), RawSchemas.ORACLE)) : Optional.empty();
+    return new RawInputs(log, source(spark, "users", lake.rawUsers(), RawSchemas.USERS),
+        source(spark, "videos", lake.rawVideos(), RawSchemas.VIDEOS), oracle);
   }
 
   private static Source source(SparkSession spark, String name, String path, StructType schema) {
@@ -34,7 +41,7 @@ record RawInputs(Source log, Source users, Source videos) {
     return new Source(name, path, version, data.selectExpr(RawSchemas.columnsOf(data, schema)));
   }
 
-  /** Table properties recording the inputs: version and row count per raw table. */
+  /** Table properties recording the inputs: version and row count per raw table (the oracle's path and version). */
   Map<String, String> lineage(Map<String, Long> rowCounts) {
     Map<String, String> props = new LinkedHashMap<>();
     for (Source s : new Source[] {log, users, videos}) {
@@ -42,6 +49,10 @@ record RawInputs(Source log, Source users, Source videos) {
       props.put("infnet.source." + s.name() + ".version", String.valueOf(s.version()));
       props.put("infnet.source." + s.name() + ".rows", String.valueOf(rowCounts.get(s.name())));
     }
+    oracle.ifPresent(s -> {
+      props.put("infnet.source.oracle.path", s.path());
+      props.put("infnet.source.oracle.version", String.valueOf(s.version()));
+    });
     return props;
   }
 }

@@ -43,6 +43,7 @@ class FeatureBuilderTest {
       expected.add(FeatureSchema.gapColumn(s.name()));
     }
     for (String t : schema.tasks()) expected.add(FeatureSchema.labelColumn(t));
+    for (String t : schema.tasks()) expected.add(FeatureSchema.oracleColumn(t));
     Dataset<Row> table = Delta.read(spark, built.tablePath());
     assertEquals(expected, Arrays.asList(table.columns()));
     assertEquals(List.of("click", "like", "long_view"), schema.tasks());
@@ -77,6 +78,34 @@ class FeatureBuilderTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> FeatureTables.readSchema(spark, LakePaths.of(config).rawLog()));
     assertTrue(e.getMessage().contains(FeatureSchema.TABLE_PROPERTY), e.getMessage());
+  }
+
+  /** Each task's oracle column is the generator's probability of its label's flag for that very impression. */
+  @Test
+  void oracleColumnsHoldTheTrueProbabilitiesOfEachRowsLabel() {
+    Dataset<Row> table = Delta.read(spark, built.tablePath());
+    Dataset<Row> oracle = Delta.read(spark, LakePaths.of(config).rawOracle());
+    Map<String, String> flags = Map.of("click", "is_click", "like", "is_like", "long_view", "long_view");
+    for (Map.Entry<String, String> task : flags.entrySet()) {
+      String column = FeatureSchema.oracleColumn(task.getKey());
+      assertEquals("double", table.schema().apply(column).dataType().simpleString());
+      Row r = table.join(oracle, List.of("user_id", "video_id", "time_ms").toArray(String[]::new), "left")
+          .agg(functions.count(functions.lit(1)), functions.count(col(column)),
+              functions.sum(functions.when(col(column).equalTo(col(task.getValue())), 1).otherwise(0)))
+          .first();
+      assertEquals(table.count(), r.getLong(0), "one oracle row per feature row");
+      assertEquals(r.getLong(0), r.getLong(1), column + " is set on every row of a generated lake");
+      assertEquals(r.getLong(0), r.getLong(2), column + " equals the oracle's " + task.getValue() + " of the same impression");
+    }
+    assertEquals(String.valueOf(Delta.version(spark, LakePaths.of(config).rawOracle())),
+        FeatureTables.properties(spark, built.tablePath()).get("infnet.source.oracle.version"));
+  }
+
+  @Test
+  void anOracleColumnCannotBeAFeature() {
+    InfnetConfig cheating = SmallLake.copy("features.numeric=play_time_ms," + FeatureSchema.oracleColumn("click"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeatureBuilder.run(spark, cheating));
+    assertTrue(e.getMessage().contains("feature field 'oracle_click' is not a column"), e.getMessage());
   }
 
   @Test
@@ -161,6 +190,8 @@ class FeatureBuilderTest {
     assertEquals(1.0, dropped.get("null_key"));
     assertEquals(1.0, dropped.get("unparseable_date"));
     assertEquals(rawRows + 1, Delta.read(spark, result.tablePath()).count(), "only the unseen-video row is added");
+    assertTrue(Arrays.stream(Delta.read(spark, result.tablePath()).columns()).noneMatch(c -> c.startsWith("oracle_")),
+        "the oracle was generated with the log before these rows were appended: ignored");
     assertEquals(1.0, section(result.qualityReport(), "unknown_key").get("video_id"));
     assertEquals(built.schema(), result.schema(), "frozen vocabulary: same cardinalities");
     assertEquals(1, Delta.read(spark, LakePaths.of(dirty).quality()).where("section = 'dropped'")

@@ -21,6 +21,7 @@ final class DatagenJob implements Job {
     context.out().printf("datagen: %,d impressions -> %s%n", r.logRows(), r.logPath());
     context.out().printf("datagen: %,d users -> %s%n", r.userRows(), r.usersPath());
     context.out().printf("datagen: %,d videos -> %s%n", r.videoRows(), r.videosPath());
+    context.out().printf("datagen: true probabilities of the log's flags (the oracle) -> %s%n", r.oraclePath());
   }
 
   static DatagenResult generate(JobContext context) {

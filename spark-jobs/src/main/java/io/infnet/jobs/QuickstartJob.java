@@ -3,7 +3,6 @@ package io.infnet.jobs;
 import io.infnet.features.FeatureBuildResult;
 import io.infnet.features.datagen.DatagenResult;
 import io.infnet.jobs.eval.EvaluationRun;
-import io.infnet.jobs.eval.TaskMetrics;
 import io.infnet.jobs.score.ScoringRun;
 import io.infnet.jobs.train.TrainingRun;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ final class QuickstartJob implements Job {
     context.out().print(tablesSummary(raw, features, trained, scored));
     context.out().println();
     context.out().printf("%s v%d on the %s split:%n", evaluated.model().name(), evaluated.model().version(), evaluated.split());
-    context.out().print(EvaluateJob.metricsTable(evaluated.metrics()));
+    context.out().print(EvaluateJob.metricsTable(evaluated));
     context.out().println();
     context.out().printf("predictions written: %,d%n", scored.rowsWritten());
     context.out().printf("model: %s%n", trained.model().path());
@@ -57,6 +56,7 @@ final class QuickstartJob implements Job {
     cells.add(List.of("raw log", Tables.format(raw.logRows()), raw.logPath()));
     cells.add(List.of("users", Tables.format(raw.userRows()), raw.usersPath()));
     cells.add(List.of("videos", Tables.format(raw.videoRows()), raw.videosPath()));
+    cells.add(List.of("oracle (true probabilities)", Tables.format(raw.logRows()), raw.oraclePath()));
     for (Map.Entry<String, Long> e : features.rowsPerSplit().entrySet()) {
       cells.add(List.of("features (" + e.getKey() + ")", Tables.format(e.getValue()),
           features.tablePath() + " @v" + trained.featureVersion()));

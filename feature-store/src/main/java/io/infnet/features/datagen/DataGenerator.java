@@ -2,6 +2,7 @@ package io.infnet.features.datagen;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.features.raw.OracleTable;
 import io.infnet.features.raw.RawSchemas;
 import io.infnet.features.raw.RawTables;
 import io.infnet.features.spark.Delta;
@@ -9,20 +10,24 @@ import io.infnet.features.spark.PhaseTimer;
 import io.infnet.lake.LakePaths;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Writes the three raw tables of a KuaiRand-like lake (log, users, videos) from a hidden model
- * (docs/DATAGEN.md), or generates only the log over real user/video CSVs. Users are simulated in parallel,
- * each from its own seeded stream, so the output depends on the seed only.
+ * (docs/DATAGEN.md), or generates only the log over real user/video CSVs, and beside the log its oracle: the true
+ * probabilities its flags were drawn with. Users are simulated in parallel, each from its own seeded stream, so the
+ * output depends on the seed only.
  */
 public final class DataGenerator {
   /** Log rows one partition should hold at most, so that tasks stay small at any scale. */
@@ -50,13 +55,29 @@ public final class DataGenerator {
     int days = config.get(Keys.DATAGEN_DAYS);
     double perUserDay = config.get(Keys.DATAGEN_IMPRESSIONS_PER_USER_DAY) * impressionScale(config, scale);
     long userCount = users.count();
-    Delta.overwrite(log(spark, users, model, catalog, start, days, perUserDay, userCount,
-        config.get(Keys.SPARK_SHUFFLE_PARTITIONS)), lake.rawLog(), "date");
-    catalog.destroy();
+    // simulated once, written twice: the log, then its oracle (which must follow the log it belongs to)
+    Dataset<Row> generated = log(spark, users, model, catalog, start, days, perUserDay, userCount,
+        config.get(Keys.SPARK_SHUFFLE_PARTITIONS)).persist(StorageLevel.MEMORY_AND_DISK());
+    Delta.overwrite(generated.select(columns(RawSchemas.LOG.fieldNames())), lake.rawLog(), "date");
     timer.lap("log");
+    OracleTable.write(spark, oracle(generated), lake);
+    generated.unpersist();
+    catalog.destroy();
+    timer.lap("oracle");
 
     return new DatagenResult(Delta.read(spark, lake.rawLog()).count(), userCount, videos.count(),
-        lake.rawLog(), lake.rawUsers(), lake.rawVideos());
+        lake.rawLog(), lake.rawUsers(), lake.rawVideos(), lake.rawOracle());
+  }
+
+  /** The key and date of each generated impression, and the true probability of each flag under the flag's name. */
+  private static Dataset<Row> oracle(Dataset<Row> generated) {
+    List<Column> columns = new ArrayList<>(List.of(columns("user_id", "video_id", "time_ms", "date")));
+    for (String flag : RawSchemas.ORACLE_FLAGS) columns.add(functions.col(UserLogSimulator.ORACLE_PREFIX + flag).as(flag));
+    return generated.select(columns.toArray(Column[]::new));
+  }
+
+  private static Column[] columns(String... names) {
+    return Arrays.stream(names).map(functions::col).toArray(Column[]::new);
   }
 
   /**
@@ -97,7 +118,7 @@ public final class DataGenerator {
         .repartition(partitions, functions.col("user_id"))
         .javaRDD()
         .mapPartitions(part -> simulate(part, new UserLogSimulator(model, catalog.value(), start, days, perUserDay)));
-    return spark.createDataFrame(rows, RawSchemas.LOG);
+    return spark.createDataFrame(rows, UserLogSimulator.ROWS);
   }
 
   /** Lazily, user by user: a partition's log is never held in memory, only one user's. */

@@ -85,6 +85,30 @@ record HiddenModel(long seed) implements Serializable {
   record Impression(double interest, double recentSimilarity, double authorAffinity, double quality,
       double logDurationZ, double contextEffect) {}
 
+  /**
+   * The probability of each behaviour as the simulator draws it (UserLogSimulator): click unconditionally; long view,
+   * like, follow, comment, forward and profile enter given a click (profile enter: given a click without a follow,
+   * a follow always enters the profile); hate given no like. Every draw is an independent uniform.
+   */
+  record Chances(double click, double longView, double like, double follow, double comment, double forward,
+      double profileEnter, double hate) {
+
+    /**
+     * P(flag = 1) unconditionally, per flag of RawSchemas.ORACLE_FLAGS in order, as implied by those draws: a
+     * dependent flag is click × its chance given a click; profile enter is click × (follow + (1 − follow) ×
+     * profileEnter); hate is (1 − click × like) × hate.
+     */
+    double[] unconditional() {
+      double liked = click * like;
+      return new double[] {click, liked, click * follow, click * comment, click * forward, (1 - liked) * hate,
+          click * longView, click * (follow + (1 - follow) * profileEnter)};
+    }
+  }
+
+  Chances chances(UserProfile u, Impression x) {
+    return new Chances(click(u, x), longView(u, x), like(u, x), follow(x), comment(u, x), forward(x), profileEnter(x), hate(x));
+  }
+
   double click(UserProfile u, Impression x) {
     return sigmoid(CLICK_BIAS + 2.5 * x.interest() + 1.5 * x.recentSimilarity() + 0.4 * x.quality()
         + 0.6 * (u.activity() - 0.8) + u.clickBias() + x.contextEffect());

@@ -2,6 +2,7 @@ package io.infnet.features.datagen;
 
 import io.infnet.features.datagen.HiddenModel.Impression;
 import io.infnet.features.datagen.HiddenModel.UserProfile;
+import io.infnet.features.raw.RawSchemas;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
@@ -11,16 +12,24 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Walks one user through the log days in time order: sessions of impressions, each candidate picked by a
- * simulated recommender, each outcome drawn from the hidden model. Rows come out in time order, in the
- * 19 KuaiRand log columns.
+ * simulated recommender, each outcome drawn from the hidden model. Rows come out in time order: the 19 KuaiRand log
+ * columns, then the true probability of each oracle flag ({@link HiddenModel.Chances#unconditional}), which costs no
+ * random draw, so the log is what it would be without them.
  */
 final class UserLogSimulator {
   private static final double[] TAB_WEIGHTS = {0.10, 0.55, 0.10, 0.05, 0.20};
   private static final double[] TAB_EFFECT = {-0.2, 0.1, -0.1, 0.0, 0.2};
   private static final long DAY_MS = 86_400_000L;
+
+  /** Prefix of the probability columns in {@link #ROWS}: they would clash with the log's flags of the same name. */
+  static final String ORACLE_PREFIX = "__oracle_";
+  /** The rows' layout: {@link RawSchemas#LOG}, then a probability per flag of {@link RawSchemas#ORACLE_FLAGS}. */
+  static final StructType ROWS = rowSchema();
 
   private final HiddenModel model;
   private final VideoCatalog catalog;
@@ -34,6 +43,12 @@ final class UserLogSimulator {
     this.startDate = startDate;
     this.days = days;
     this.impressionsPerDay = impressionsPerDay;
+  }
+
+  private static StructType rowSchema() {
+    StructType rows = RawSchemas.LOG;
+    for (String flag : RawSchemas.ORACLE_FLAGS) rows = rows.add(ORACLE_PREFIX + flag, DataTypes.DoubleType, false);
+    return rows;
   }
 
   /** Mutable state of one user's walk: the RNG and the recently clicked videos. */
@@ -83,15 +98,15 @@ final class UserLogSimulator {
     int video = candidate(walk);
     int tab = SeededRandom.weighted(r, TAB_WEIGHTS);
     Impression x = features(walk, video, tab, time);
-    UserProfile u = walk.profile;
-    boolean click = r.nextDouble() < model.click(u, x);
-    boolean longView = click && r.nextDouble() < model.longView(u, x);
-    boolean like = click && r.nextDouble() < model.like(u, x);
-    boolean follow = click && r.nextDouble() < model.follow(x);
-    boolean comment = click && r.nextDouble() < model.comment(u, x);
-    boolean forward = click && r.nextDouble() < model.forward(x);
-    boolean profileEnter = click && (follow || r.nextDouble() < model.profileEnter(x));
-    boolean hate = !like && r.nextDouble() < model.hate(x);
+    HiddenModel.Chances chance = model.chances(walk.profile, x);
+    boolean click = r.nextDouble() < chance.click();
+    boolean longView = click && r.nextDouble() < chance.longView();
+    boolean like = click && r.nextDouble() < chance.like();
+    boolean follow = click && r.nextDouble() < chance.follow();
+    boolean comment = click && r.nextDouble() < chance.comment();
+    boolean forward = click && r.nextDouble() < chance.forward();
+    boolean profileEnter = click && (follow || r.nextDouble() < chance.profileEnter());
+    boolean hate = !like && r.nextDouble() < chance.hate();
     long duration = catalog.durationMs[video];
     long playTime = click ? playTime(r, duration, longView) : 0L;
     long profileStay = profileEnter ? 2000L + r.nextInt(30_000) : 0L;
@@ -100,9 +115,10 @@ final class UserLogSimulator {
     int secondOfDay = (int) ((time % DAY_MS) / 1000);
     int hourmin = (secondOfDay / 3600) * 100 + (secondOfDay / 60) % 60;
     int date = day.getYear() * 10000 + day.getMonthValue() * 100 + day.getDayOfMonth();
-    walk.rows.add(RowFactory.create(walk.userId, catalog.videoIds[video], date, hourmin, time, flag(click), flag(like),
-        flag(follow), flag(comment), flag(forward), flag(hate), flag(longView), playTime, duration, profileStay,
-        commentStay, flag(profileEnter), 0, tab));
+    Object[] logRow = {walk.userId, catalog.videoIds[video], date, hourmin, time, flag(click), flag(like), flag(follow),
+        flag(comment), flag(forward), flag(hate), flag(longView), playTime, duration, profileStay, commentStay,
+        flag(profileEnter), 0, tab};
+    walk.rows.add(RowFactory.create(withOracle(logRow, chance.unconditional())));
     return time + playTime + profileStay + commentStay + 1000L + r.nextInt(15_000);
   }
 
@@ -147,6 +163,12 @@ final class UserLogSimulator {
     long threshold = Math.min(duration, HiddenModel.LONG_VIEW_MS);
     if (longView) return threshold + (long) (r.nextDouble() * Math.max(1, 1.5 * duration - threshold));
     return (long) (r.nextDouble() * threshold);
+  }
+
+  private static Object[] withOracle(Object[] logRow, double[] probabilities) {
+    Object[] row = Arrays.copyOf(logRow, logRow.length + probabilities.length);
+    for (int i = 0; i < probabilities.length; i++) row[logRow.length + i] = probabilities[i];
+    return row;
   }
 
   private static int flag(boolean b) {

@@ -21,7 +21,7 @@ public final class RawImport {
   /** What was imported. */
   public record Imported(long logRows, long userRows, long videoRows) {}
 
-  /** Replaces the lake's raw log, users and videos with the given inputs. */
+  /** Replaces the lake's raw log, users and videos with the given inputs (and deletes the generator's oracle). */
   public static Imported run(SparkSession spark, InfnetConfig config, String log, String users, String videos) {
     LakePaths lake = LakePaths.of(config);
     Dataset<Row> logRows = read(spark, log, RawSchemas.LOG, "log");
@@ -36,7 +36,9 @@ public final class RawImport {
     return write(spark, LakePaths.of(config), t.log(), t.users(), t.videos());
   }
 
+  /** Imported data has no known true probabilities: the generator's oracle of a previous log goes with that log. */
   private static Imported write(SparkSession spark, LakePaths lake, Dataset<Row> log, Dataset<Row> users, Dataset<Row> videos) {
+    OracleTable.delete(spark, lake);
     Delta.overwrite(log, lake.rawLog(), "date");
     Delta.overwrite(users, lake.rawUsers());
     Delta.overwrite(videos, lake.rawVideos());

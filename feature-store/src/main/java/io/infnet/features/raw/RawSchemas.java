@@ -54,6 +54,22 @@ public final class RawSchemas {
       "is_hate", "long_view", "is_profile_enter", "is_rand");
 
   /**
+   * The log flags whose true probability per impression the generator knows and stores in {@code raw/oracle}: every
+   * flag but {@code is_rand}, which is not an outcome but the log's kind (always 0 in a generated "standard" log).
+   */
+  public static final List<String> ORACLE_FLAGS = List.of("is_click", "is_like", "is_follow", "is_comment", "is_forward",
+      "is_hate", "long_view", "is_profile_enter");
+
+  /** The impression key shared by the log and the oracle: one oracle row per log row. */
+  public static final List<String> IMPRESSION_KEY = List.of("user_id", "video_id", "time_ms");
+
+  /**
+   * {@code raw/oracle}: the impression key and {@code date} (the partition column, as in the log), then per flag of
+   * {@link #ORACLE_FLAGS}, under the flag's own name, the probability that it is 1 (docs/DATAGEN.md).
+   */
+  public static final StructType ORACLE = oracleSchema();
+
+  /**
    * Checks {@code table} against {@code expected}: same column names (any order) and types; the log may also
    * have extension columns ({@value #EXTENSION_PREFIX}name) of type int, long, double or string.
    *
@@ -99,6 +115,12 @@ public final class RawSchemas {
 
   private static final List<DataType> EXTENSION_TYPES =
       List.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.DoubleType, DataTypes.StringType);
+
+  private static StructType oracleSchema() {
+    StructType schema = schema("user_id", "long", "video_id", "long", "time_ms", "long", "date", "int");
+    for (String flag : ORACLE_FLAGS) schema = schema.add(flag, DataTypes.DoubleType, true);
+    return schema;
+  }
 
   private static StructType schema(String... namesAndTypes) {
     List<StructField> fields = new ArrayList<>();

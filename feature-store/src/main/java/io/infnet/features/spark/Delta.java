@@ -1,9 +1,12 @@
 package io.infnet.features.spark;
 
 import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -34,6 +37,22 @@ public final class Delta {
   public static long version(SparkSession spark, String path) {
     requireTable(spark, path);
     return DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
+  }
+
+  /** The table's id: fixed when the table is created, kept by overwrites, new if the folder is deleted and rewritten. */
+  public static String tableId(SparkSession spark, String path) {
+    requireTable(spark, path);
+    return DeltaTable.forPath(spark, path).detail().select("id").first().getString(0);
+  }
+
+  /** Deletes the table's folder, data and log, if there is one. */
+  public static void delete(SparkSession spark, String path) {
+    Path folder = new Path(path);
+    try {
+      folder.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(folder, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path + ": " + e.getMessage(), e);
+    }
   }
 
   public static Map<String, String> properties(SparkSession spark, String path) {

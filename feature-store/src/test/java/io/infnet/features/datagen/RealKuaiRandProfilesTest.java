@@ -47,5 +47,7 @@ class RealKuaiRandProfilesTest {
     assertTrue(result.logRows() > 27_285 * 0.2 * 0.7, "rows " + result.logRows());
     assertEquals(result.logRows(), log.join(users.select("user_id"), "user_id").count(), "every log user is a real user");
     assertEquals(result.logRows(), log.join(videos.select("video_id"), "video_id").count(), "every log video is a real video");
+    assertEquals(result.logRows(), log.join(Delta.read(spark, result.oraclePath()), new String[] {"user_id", "video_id", "time_ms"})
+        .count(), "the generated log has its oracle over real users and videos too");
   }
 }

@@ -2,6 +2,7 @@ package io.infnet.features.raw;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -32,12 +34,14 @@ class RawImportTest {
         "0,7,20220408,1000,1649412060000,0,0,0,0,0,0,0,0,45000,0,0,0,0,1",
         "1,5,20220409,2100,1649538000000,1,1,0,0,0,0,0,5000,30000,0,0,0,0,4") + "\n");
     InfnetConfig config = SparkTestSupport.config();
+    LakePaths lake = LakePaths.of(config);
+    Delta.overwrite(spark.createDataFrame(List.of(), RawSchemas.ORACLE), lake.rawOracle(), "date"); // a previous datagen's
 
     RawImport.Imported imported = RawImport.run(spark, config, log.toString(),
         dir.resolve("user_features_pure.csv").toString(), dir.resolve("video_features_basic_pure.csv").toString());
 
     assertEquals(new RawImport.Imported(3, 27_285, 7_583), imported);
-    LakePaths lake = LakePaths.of(config);
+    assertFalse(Delta.exists(spark, lake.rawOracle()), "imported data has no oracle: the stale one is deleted");
     assertEquals(Arrays.asList(RawSchemas.LOG.fieldNames()), Arrays.asList(Delta.read(spark, lake.rawLog()).columns()));
     Row liked = Delta.read(spark, lake.rawLog()).where("is_like = 1").first();
     assertEquals(1L, liked.<Long>getAs("user_id"));

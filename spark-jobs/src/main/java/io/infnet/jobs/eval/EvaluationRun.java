@@ -11,6 +11,7 @@ import io.infnet.schema.FeatureSchema;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -34,9 +35,20 @@ public final class EvaluationRun {
       .add("gauc", DataTypes.DoubleType, true)
       .add("gauc_users", DataTypes.LongType, false)
       .add("logloss", DataTypes.DoubleType, true)
-      .add("evaluated_at", DataTypes.TimestampType, false);
+      .add("evaluated_at", DataTypes.TimestampType, false)
+      // the oracle's metrics on the same rows (generated data only, else null); added after the first
+      // release of the table, hence last: appends merge them into an older table's schema
+      .add("oracle_auc", DataTypes.DoubleType, true)
+      .add("oracle_gauc", DataTypes.DoubleType, true)
+      .add("oracle_logloss", DataTypes.DoubleType, true);
 
-  public record Result(ModelRegistry.Entry model, String split, List<TaskMetrics> metrics) {}
+  /** The model's metrics per task and, for the tasks whose rows carry the generator's true probabilities, the oracle's. */
+  public record Result(ModelRegistry.Entry model, String split, List<TaskMetrics> metrics, List<TaskMetrics> oracle) {
+    /** The oracle's metrics of {@code task}, if it has some. */
+    public Optional<TaskMetrics> oracleOf(String task) {
+      return oracle.stream().filter(m -> m.task().equals(task)).findFirst();
+    }
+  }
 
   private EvaluationRun() {}
 
@@ -45,26 +57,37 @@ public final class EvaluationRun {
     ScoringModel model = ScoringModel.open(spark, config, lake.models(), snapshot);
     List<String> keep = new ArrayList<>(List.of("user_id"));
     for (String t : model.schema().tasks()) keep.add(FeatureSchema.labelColumn(t));
+    keep.addAll(oracleColumns(snapshot, model.schema().tasks()));
     Dataset<Row> scored = BatchScorer.score(spark, snapshot.split(split), model.artifact(), model.schema(),
         config.get(Keys.SCORE_BATCH_SIZE), config.get(Keys.MODEL_OUT_OF_RANGE_IDS).equals("oov"), keep).cache();
     try {
-      List<TaskMetrics> metrics = SplitEvaluator.evaluate(scored, model.schema().tasks());
-      append(spark, lake.evaluations(), model.entry(), snapshot, split, metrics);
-      return new Result(model.entry(), split, metrics);
+      Result result = new Result(model.entry(), split, SplitEvaluator.evaluate(scored, model.schema().tasks()),
+          SplitEvaluator.evaluateOracle(scored, model.schema().tasks()));
+      append(spark, lake.evaluations(), snapshot, result);
+      return result;
     } finally {
       scored.unpersist();
     }
   }
 
-  private static void append(SparkSession spark, String path, ModelRegistry.Entry entry, FeatureSnapshot snapshot,
-      String split, List<TaskMetrics> metrics) {
+  /** The table's oracle columns of {@code tasks}: carried beside the labels, read by no model. */
+  private static List<String> oracleColumns(FeatureSnapshot snapshot, List<String> tasks) {
+    List<String> columns = List.of(snapshot.table().columns());
+    return tasks.stream().map(FeatureSchema::oracleColumn).filter(columns::contains).toList();
+  }
+
+  private static void append(SparkSession spark, String path, FeatureSnapshot snapshot, Result result) {
     Timestamp now = new Timestamp(System.currentTimeMillis());
+    ModelRegistry.Entry entry = result.model();
     List<Row> rows = new ArrayList<>();
-    for (TaskMetrics m : metrics) {
-      rows.add(RowFactory.create(entry.name(), entry.version(), snapshot.path(), snapshot.version(), split, m.task(), m.rows(),
-          m.positives(), finite(m.auc()), finite(m.gauc()), m.gaucUsers(), finite(m.logloss()), now));
+    for (TaskMetrics m : result.metrics()) {
+      Optional<TaskMetrics> oracle = result.oracleOf(m.task());
+      rows.add(RowFactory.create(entry.name(), entry.version(), snapshot.path(), snapshot.version(), result.split(), m.task(),
+          m.rows(), m.positives(), finite(m.auc()), finite(m.gauc()), m.gaucUsers(), finite(m.logloss()), now,
+          oracle.map(o -> finite(o.auc())).orElse(null), oracle.map(o -> finite(o.gauc())).orElse(null),
+          oracle.map(o -> finite(o.logloss())).orElse(null)));
     }
-    spark.createDataFrame(rows, SCHEMA).write().format("delta").mode(SaveMode.Append).save(path);
+    spark.createDataFrame(rows, SCHEMA).write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(path);
   }
 
   private static Double finite(double v) {
