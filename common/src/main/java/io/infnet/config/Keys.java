@@ -158,7 +158,7 @@ public final class Keys {
   // ---- training -------------------------------------------------------------------------------------
   public static final ConfigKey<String> TRAIN_MODEL_NAME = key("train.model_name", text(false), "infnet",
       "Registry name: runs register as models/<name>/<version>/.");
-  public static final ConfigKey<Integer> TRAIN_EPOCHS = key("train.epochs", integer(1, 10000), 2, "Maximum epochs.");
+  public static final ConfigKey<Integer> TRAIN_EPOCHS = key("train.epochs", integer(1, 10000), 5, "Maximum epochs.");
   public static final ConfigKey<Long> TRAIN_MAX_STEPS = key("train.max_steps", longInteger(0, Long.MAX_VALUE), 0L,
       "Stop after this many steps (0 = no limit).");
   public static final ConfigKey<Integer> TRAIN_BATCH_SIZE = key("train.batch_size", integer(1, 1 << 22), 1024, "Global batch size.");

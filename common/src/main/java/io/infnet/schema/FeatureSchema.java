@@ -86,15 +86,14 @@ public record FeatureSchema(List<Field> fields, List<Sequence> sequences, List<S
     return "multi_" + field;
   }
 
-  public static String oracleColumn(String task) {
-    return "oracle_" + task;
-  }
-
   public static String labelColumn(String task) {
     return "label_" + task;
   }
 
-  public static String oracleColumn(String task) { return "oracle_" + task; }
+  /** The generator's true probability of the task's label (synthetic lakes): beside the labels, never a feature. */
+  public static String oracleColumn(String task) {
+    return "oracle_" + task;
+  }
 
   /** Position of a field in {@link #CAT_COLUMN}. */
   public int fieldIndex(String name) {

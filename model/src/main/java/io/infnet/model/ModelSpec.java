@@ -72,12 +72,21 @@ public record ModelSpec(
       public <T> T get(ConfigKey<T> key) {
         Object raw = plain.get(key.name());
         try {
-          return raw == null ? key.defaultValue() : key.type().parse(raw);
+          return raw == null ? absentValue(key) : key.type().parse(raw);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("model key '" + key.name() + "': expected " + e.getMessage() + ", got " + raw, e);
         }
       }
     }, schema);
+  }
+
+  /**
+   * A key missing from a saved model section: the value that model was built with. Keys added after models were
+   * exported keep those models' behaviour (model.input_norm did not exist: no input norms), others take the default.
+   */
+  @SuppressWarnings("unchecked")
+  private static <T> T absentValue(ConfigKey<T> key) {
+    return key.name().equals(Keys.MODEL_INPUT_NORM.name()) ? (T) Boolean.FALSE : key.defaultValue();
   }
 
   private interface Values {

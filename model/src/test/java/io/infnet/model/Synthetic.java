@@ -2,6 +2,8 @@ package io.infnet.model;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.model.data.Batch;
+import io.infnet.model.data.Example;
+import io.infnet.model.data.ExampleSet;
 import io.infnet.schema.FeatureSchema;
 import io.infnet.schema.FeatureSchema.Field;
 import io.infnet.schema.FeatureSchema.Sequence;
@@ -59,6 +61,31 @@ public final class Synthetic {
   }
 
   public static void addRow(Batch b, FeatureSchema schema, Random random) {
+    example(schema, random).addTo(b);
+  }
+
+  /**
+   * Rows of {@link #example}; users 0..rows/4 (about 4 rows each); the oracle of task k is the planted rule's
+   * probability (0.9 on its positive side, else 0.1).
+   */
+  public static ExampleSet exampleSet(FeatureSchema schema, int rows, Random random) {
+    List<Example> examples = new ArrayList<>();
+    long[] users = new long[rows];
+    float[][] oracle = new float[schema.tasks().size()][rows];
+    for (int r = 0; r < rows; r++) {
+      Example e = example(schema, random);
+      examples.add(e);
+      users[r] = random.nextInt(Math.max(1, rows / 4));
+      for (int k = 0; k < oracle.length; k++) {
+        int f = Math.min(signalField(schema, k), schema.fields().size() - 1);
+        oracle[k][r] = e.cat()[f] < schema.fields().get(f).cardinality() / 2 ? 0.9f : 0.1f;
+      }
+    }
+    return new ExampleSet(schema, examples, users, oracle);
+  }
+
+  /** One random row; labels follow the planted rule with 10% noise; some histories are empty. */
+  public static Example example(FeatureSchema schema, Random random) {
     int m = schema.fields().size();
     int[] cat = new int[m];
     for (int f = 0; f < m; f++) cat[f] = random.nextInt(schema.fields().get(f).cardinality());
@@ -90,6 +117,6 @@ public final class Synthetic {
       if (random.nextDouble() < 0.1) positive = !positive;
       labels[k] = random.nextDouble() < 0.05 ? null : (positive ? 1 : 0);
     }
-    b.add(cat, multiValues, seqIds, gaps, labels);
+    return new Example(cat, multiValues, seqIds, gaps, labels);
   }
 }

@@ -68,8 +68,13 @@ final class LauncherProcess {
   }
 
   static Running start(Path sparkHome, String... args) throws IOException {
+    return startScript("bin/infnet", sparkHome, args);
+  }
+
+  /** Runs one of the project's scripts ({@code bin/infnet}, {@code bench/accuracy}, ...) as {@link #start} does. */
+  static Running startScript(String script, Path sparkHome, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(PROJECT.resolve("bin/infnet").toString());
+    cmd.add(PROJECT.resolve(script).toString());
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(PROJECT.toFile());
     Map<String, String> env = pb.environment();
@@ -79,6 +84,6 @@ final class LauncherProcess {
     Path out = Files.createTempFile("infnet-out", ".txt");
     Path err = Files.createTempFile("infnet-err", ".txt");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    return new Running(pb.start(), "bin/infnet " + String.join(" ", args), out, err);
+    return new Running(pb.start(), script + " " + String.join(" ", args), out, err);
   }
 }

@@ -57,6 +57,11 @@ public final class ModelComparison {
   final List<ActivationPoint> activations = new ArrayList<>();
   final List<Run> runs = new ArrayList<>();
 
+  /** Validation points so far, in run order. */
+  public List<CurvePoint> curves() {
+    return List.copyOf(curves);
+  }
+
   private final InfnetConfig config;
   private final FeatureSchema schema;
   private final ExampleSet train;
@@ -197,14 +202,18 @@ public final class ModelComparison {
   /** Sums per-component gradient norms over an epoch's steps. */
   private static final class GradientMeter {
     private final Trainer trainer;
+    private static final int EVERY = 8;
     private final Map<String, Double> sums = new LinkedHashMap<>();
     private int steps;
+    private long calls;
 
     GradientMeter(Trainer trainer) {
       this.trainer = trainer;
     }
 
+    /** Every {@link #EVERY}-th step only: the norms walk every gradient value, a cost comparable to the update. */
     void add() {
+      if (calls++ % EVERY != 0) return;
       Gradients g = trainer.gradients();
       Map<String, Double> squares = new LinkedHashMap<>();
       for (Gradients.Tensor t : g.tensors()) {

@@ -7,6 +7,7 @@ import io.infnet.config.Keys;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.data.RowBatches;
+import io.infnet.jobs.train.SvgLineChart;
 import io.infnet.model.compare.ModelComparison;
 import io.infnet.model.compare.Variant;
 import io.infnet.model.data.Example;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Column;
@@ -45,6 +48,7 @@ public final class ComparisonRun {
         s.valid().size(), s.test().size(), config.hash());
     ModelComparison comparison = new ModelComparison(config, s.schema(), s.train(), s.valid(), s.test(), out);
     out.print(comparison.runAll(variants, seeds, outDir, title, header));
+    writePlots(comparison, s.schema().tasks(), outDir);
     out.printf("compare: results in %s%n", outDir.toAbsolutePath());
   }
 
@@ -64,6 +68,32 @@ public final class ComparisonRun {
     }
     out.printf("compare: splits exported to %s%n", dir.toAbsolutePath());
   }
+
+  /** valid_auc_<task>.svg: validation AUC per epoch, one line per variant (mean over its seeds at each epoch). */
+  private static void writePlots(ModelComparison c, List<String> tasks, Path dir) throws IOException {
+    List<String> variants = c.curves().stream().map(ModelComparison.CurvePoint::variant).distinct().toList();
+    for (String task : tasks) {
+      List<SvgLineChart.Series> series = new ArrayList<>();
+      for (int v = 0; v < variants.size(); v++) {
+        String variant = variants.get(v);
+        Map<Integer, double[]> byEpoch = new TreeMap<>();
+        for (ModelComparison.CurvePoint p : c.curves()) {
+          Double auc = p.validAuc().get(task);
+          if (!p.variant().equals(variant) || auc == null || auc.isNaN()) continue;
+          double[] sum = byEpoch.computeIfAbsent(p.epoch(), e -> new double[2]);
+          sum[0] += auc;
+          sum[1]++;
+        }
+        List<SvgLineChart.Point> points = byEpoch.entrySet().stream()
+            .map(e -> new SvgLineChart.Point(e.getKey(), e.getValue()[0] / e.getValue()[1])).toList();
+        series.add(new SvgLineChart.Series(variant, PALETTE[v % PALETTE.length], points));
+      }
+      String svg = SvgLineChart.render("valid-auc-" + task, "Validation AUC: " + task + " (mean over seeds)", "epoch", "AUC", series);
+      Files.writeString(dir.resolve("valid_auc_" + task + ".svg"), svg, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf", "#8c564b", "#e377c2"};
 
   private record Splits(FeatureSchema schema, ExampleSet train, ExampleSet valid, ExampleSet test) {}
 

@@ -10,11 +10,11 @@ import java.util.function.ToDoubleFunction;
  * per series, a legend, axes with tick labels. Non-finite points are skipped; a series short enough to read point by
  * point (or of a single point, which has no line) also gets a marker per point.
  */
-final class SvgLineChart {
+public final class SvgLineChart {
   /** One point; {@code y} may be NaN (a metric that could not be computed), which the chart skips. */
-  record Point(double x, double y) {}
+  public record Point(double x, double y) {}
 
-  record Series(String name, String colour, List<Point> points) {}
+  public record Series(String name, String colour, List<Point> points) {}
 
   static final int WIDTH = 560;
   static final int HEIGHT = 320;
@@ -35,13 +35,13 @@ final class SvgLineChart {
   }
 
   /** The chart's SVG element; {@code id} names it in the page. X values are counts (steps, epochs): whole-number ticks. */
-  static String render(String id, String title, String xLabel, String yLabel, List<Series> series) {
+  public static String render(String id, String title, String xLabel, String yLabel, List<Series> series) {
     List<Series> drawn = series.stream().map(s -> new Series(s.name(), s.colour(), finite(s.points()))).toList();
     List<Point> all = drawn.stream().flatMap(s -> s.points().stream()).toList();
     SvgLineChart chart = all.isEmpty() ? new SvgLineChart(null, null)
         : new SvgLineChart(Axis.over(all, Point::x, true), Axis.over(all, Point::y, false));
     chart.svg.append(String.format(Locale.ROOT,
-        "<svg class=\"chart\" id=\"%s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">%n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"%s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">%n",
         Html.escape(id), WIDTH, HEIGHT, WIDTH, HEIGHT));
     chart.text(WIDTH / 2.0, 22, "middle", "chart-title", title);
     if (all.isEmpty()) {
