@@ -13,7 +13,8 @@ import io.infnet.model.nn.Ops;
 import io.infnet.model.nn.Pass;
 import io.infnet.model.nn.Probe;
 import io.infnet.model.nn.RankingNetwork;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.Map;
@@ -29,6 +30,7 @@ public final class NetworkModel implements RankingModel {
   private final NDManager manager;
   private final ParameterStore store;
   private final Map<String, NamedParameter> parameters;
+  private final Map<String, ByteBuffer> stagingBuffers = new java.util.concurrent.ConcurrentHashMap<>();
 
   NetworkModel(ModelSpec spec, RankingNetwork network, long seed, Device device) {
     this.spec = spec;
@@ -108,13 +110,23 @@ public final class NetworkModel implements RankingModel {
   }
 
   /** Overwrites a parameter in place (keeps the tensor, so gradients stay attached). */
+  /**
+   * Overwrites one parameter. The values go through one direct buffer per parameter, reused by every call: DJL's
+   * set(FloatBuffer) allocates a fresh native buffer per call that outlives it, so the trainer, which sets every
+   * weight after every step, grew by one copy of the model per step (~5 GB per quick-start epoch, measured;
+   * {@code NetworkModelMemoryTest}).
+   */
   public void setWeights(String name, float[] values) {
     NamedParameter p = parameter(name);
     if (values.length != p.shape().size()) {
       throw new IllegalArgumentException("parameter " + name + " has " + p.shape().size() + " values " + p.shape()
           + ", got " + values.length);
     }
-    p.parameter().getArray().set(FloatBuffer.wrap(values));
+    ByteBuffer staging = stagingBuffers.computeIfAbsent(name,
+        n -> ByteBuffer.allocateDirect(Math.multiplyExact(values.length, Float.BYTES)).order(ByteOrder.nativeOrder()));
+    staging.clear();
+    staging.asFloatBuffer().put(values);
+    p.parameter().getArray().set(staging);
   }
 
   /** A copy of every weight by name (e.g. the best epoch's, kept by the training loop). */

@@ -57,11 +57,6 @@ public final class ModelComparison {
   final List<ActivationPoint> activations = new ArrayList<>();
   final List<Run> runs = new ArrayList<>();
 
-  /** Validation points so far, in run order. */
-  public List<CurvePoint> curves() {
-    return List.copyOf(curves);
-  }
-
   private final InfnetConfig config;
   private final FeatureSchema schema;
   private final ExampleSet train;
@@ -79,13 +74,18 @@ public final class ModelComparison {
     this.out = out;
   }
 
+  /** Validation points so far, in run order. */
+  public List<CurvePoint> curves() {
+    return List.copyOf(curves);
+  }
+
   /** The oracle's test metrics (the generator's true probabilities), when the table carries them. */
   public List<TaskResult> oracle() {
     List<TaskResult> o = new ArrayList<>();
     for (int k = 0; k < schema.tasks().size(); k++) {
       float[] p = test.oracle(k);
       if (p == null) return List.of();
-      o.add(metrics("oracle", 0, k, p, labelsOf(test, k)));
+      o.add(metrics("oracle", 0, k, p, test.labels(k)));
     }
     return o;
   }
@@ -143,7 +143,7 @@ public final class ModelComparison {
       for (int k = 0; k < schema.tasks().size(); k++) {
         float[] p = new float[test.size()];
         for (int r = 0; r < p.length; r++) p[r] = predictions[r][k];
-        TaskResult t = metrics(variant.name(), seed, k, p, labelsOf(test, k));
+        TaskResult t = metrics(variant.name(), seed, k, p, test.labels(k));
         results.add(t);
       }
       out.printf(Locale.ROOT, "compare: %s seed %d: best epoch %d of %d, %.0f s, test AUC %s%n", variant.name(), seed,
@@ -178,10 +178,6 @@ public final class ModelComparison {
       for (float[] row : model.predict(it.next())) all[r++] = row;
     }
     return all;
-  }
-
-  private static float[] labelsOf(ExampleSet split, int k) {
-    return split.labels(k);
   }
 
   private TaskResult metrics(String variant, long seed, int k, float[] p, float[] y) {

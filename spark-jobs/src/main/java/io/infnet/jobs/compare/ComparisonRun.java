@@ -88,7 +88,7 @@ public final class ComparisonRun {
             .map(e -> new SvgLineChart.Point(e.getKey(), e.getValue()[0] / e.getValue()[1])).toList();
         series.add(new SvgLineChart.Series(variant, PALETTE[v % PALETTE.length], points));
       }
-      String svg = SvgLineChart.render("valid-auc-" + task, "Validation AUC: " + task + " (mean over seeds)", "epoch", "AUC", series);
+      String svg = SvgLineChart.standalone("valid-auc-" + task, "Validation AUC: " + task + " (mean over seeds)", "epoch", "AUC", series);
       Files.writeString(dir.resolve("valid_auc_" + task + ".svg"), svg, StandardCharsets.UTF_8);
     }
   }

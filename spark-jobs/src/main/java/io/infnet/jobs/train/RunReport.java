@@ -30,9 +30,7 @@ public final class RunReport {
       table{border-collapse:collapse}td,th{padding:3px 12px 3px 0;text-align:left;vertical-align:top}
       th{color:#555;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
       .charts{display:flex;flex-wrap:wrap;gap:16px}svg.chart{max-width:100%;height:auto;border:1px solid #ddd}
-      .plot-area{fill:none;stroke:#999}.grid{stroke:#eee}.tick,.legend{font-size:12px;fill:#444}
-      .axis-label{font-size:12px;fill:#666}.chart-title{font-size:15px;font-weight:600;fill:#222}.no-data{fill:#888}
-      """;
+      """ + SvgLineChart.STYLE + "\n";
 
   private RunReport() {}
 

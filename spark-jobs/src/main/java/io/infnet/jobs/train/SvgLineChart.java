@@ -35,6 +35,17 @@ public final class SvgLineChart {
   }
 
   /** The chart's SVG element; {@code id} names it in the page. X values are counts (steps, epochs): whole-number ticks. */
+  /** The charts' CSS (the report page carries it once for all its charts; {@link #standalone} embeds it). */
+  static final String STYLE = ".plot-area{fill:none;stroke:#999}.grid{stroke:#eee}.tick,.legend{font-size:12px;fill:#444}"
+      + ".axis-label{font-size:12px;fill:#666}.chart-title{font-size:15px;font-weight:600;fill:#222}.no-data{fill:#888}";
+
+  /** {@link #render} as a file of its own: the chart with its CSS inside. */
+  public static String standalone(String id, String title, String xLabel, String yLabel, List<Series> series) {
+    String svg = render(id, title, xLabel, yLabel, series);
+    int open = svg.indexOf('>') + 1;
+    return svg.substring(0, open) + "<style>" + STYLE + "</style>" + svg.substring(open);
+  }
+
   public static String render(String id, String title, String xLabel, String yLabel, List<Series> series) {
     List<Series> drawn = series.stream().map(s -> new Series(s.name(), s.colour(), finite(s.points()))).toList();
     List<Point> all = drawn.stream().flatMap(s -> s.points().stream()).toList();
