@@ -39,9 +39,9 @@ public final class SvgLineChart {
   static final String STYLE = ".plot-area{fill:none;stroke:#999}.grid{stroke:#eee}.tick,.legend{font-size:12px;fill:#444}"
       + ".axis-label{font-size:12px;fill:#666}.chart-title{font-size:15px;font-weight:600;fill:#222}.no-data{fill:#888}";
 
-  /** {@link #render} as a file of its own: the chart with its CSS inside. */
+  /** {@link #render} as a file of its own: with the SVG namespace (a page's inline SVG needs none) and its CSS inside. */
   public static String standalone(String id, String title, String xLabel, String yLabel, List<Series> series) {
-    String svg = render(id, title, xLabel, yLabel, series);
+    String svg = render(id, title, xLabel, yLabel, series).replaceFirst("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ");
     int open = svg.indexOf('>') + 1;
     return svg.substring(0, open) + "<style>" + STYLE + "</style>" + svg.substring(open);
   }
@@ -52,7 +52,7 @@ public final class SvgLineChart {
     SvgLineChart chart = all.isEmpty() ? new SvgLineChart(null, null)
         : new SvgLineChart(Axis.over(all, Point::x, true), Axis.over(all, Point::y, false));
     chart.svg.append(String.format(Locale.ROOT,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"%s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">%n",
+        "<svg class=\"chart\" id=\"%s\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">%n",
         Html.escape(id), WIDTH, HEIGHT, WIDTH, HEIGHT));
     chart.text(WIDTH / 2.0, 22, "middle", "chart-title", title);
     if (all.isEmpty()) {
