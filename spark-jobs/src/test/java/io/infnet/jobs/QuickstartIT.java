@@ -19,7 +19,7 @@ class QuickstartIT {
     Path lake = tmp.resolve("lake");
     String[] small = {"--set", "lake.root=" + lake, "--set", "datagen.users=400", "--set", "datagen.videos=300",
         "--set", "datagen.days=8", "--set", "datagen.impressions_per_user_day=12", "--set", "split.train_end=2022-04-13",
-        "--set", "split.valid_end=2022-04-14", "--set", "train.epochs=2", "--set", "train.batch_size=256",
+        "--set", "split.valid_end=2022-04-14", "--set", "train.batch_size=256",
         "--set", "model.dim=16", "--set", "features.sequence_max_length=10", "--set", "spark.shuffle_partitions=4"};
     LauncherProcess.Result r = LauncherProcess.run(null, 900, concat("quickstart", small));
     assertEquals(0, r.exitCode(), r.all());
