@@ -86,14 +86,12 @@ public final class ComparisonRun {
         }
         List<SvgLineChart.Point> points = byEpoch.entrySet().stream()
             .map(e -> new SvgLineChart.Point(e.getKey(), e.getValue()[0] / e.getValue()[1])).toList();
-        series.add(new SvgLineChart.Series(variant, PALETTE[v % PALETTE.length], points));
+        series.add(new SvgLineChart.Series(variant, SvgLineChart.COLOURS[v % SvgLineChart.COLOURS.length], points));
       }
       String svg = SvgLineChart.standalone("valid-auc-" + task, "Validation AUC: " + task + " (mean over seeds)", "epoch", "AUC", series);
       Files.writeString(dir.resolve("valid_auc_" + task + ".svg"), svg, StandardCharsets.UTF_8);
     }
   }
-
-  private static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf", "#8c564b", "#e377c2"};
 
   private record Splits(FeatureSchema schema, ExampleSet train, ExampleSet valid, ExampleSet test) {}
 

@@ -18,7 +18,6 @@ import java.util.function.ToDoubleFunction;
  */
 public final class RunReport {
   public static final String FILE = "report.html";
-  static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf", "#8c564b", "#e377c2"};
 
   /** What the report describes: the run's identity and inputs, and what training produced. */
   public record Run(String runId, String modelName, int modelVersion, String configHash, String featurePath,
@@ -106,7 +105,7 @@ public final class RunReport {
       String task = tasks.get(i);
       List<SvgLineChart.Point> points = history.stream().filter(which).filter(m -> m.task().equals(task))
           .map(m -> new SvgLineChart.Point(x.applyAsDouble(m), m.value())).toList();
-      if (!points.isEmpty()) series.add(new SvgLineChart.Series(task, COLOURS[i % COLOURS.length], points));
+      if (!points.isEmpty()) series.add(new SvgLineChart.Series(task, SvgLineChart.COLOURS[i % SvgLineChart.COLOURS.length], points));
     }
     return series;
   }

@@ -35,6 +35,9 @@ public final class SvgLineChart {
   }
 
   /** The chart's SVG element; {@code id} names it in the page. X values are counts (steps, epochs): whole-number ticks. */
+  /** Series colours, in order: one per task in the run report, one per model in a comparison's plots. */
+  public static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf", "#8c564b", "#e377c2"};
+
   /** The charts' CSS (the report page carries it once for all its charts; {@link #standalone} embeds it). */
   static final String STYLE = ".plot-area{fill:none;stroke:#999}.grid{stroke:#eee}.tick,.legend{font-size:12px;fill:#444}"
       + ".axis-label{font-size:12px;fill:#666}.chart-title{font-size:15px;font-weight:600;fill:#222}.no-data{fill:#888}";
