@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.infnet.model.data.Batch;
+import io.infnet.model.io.SafeTensors;
 import io.infnet.model.nn.Module.NamedParameter;
 import io.infnet.model.nn.ModelInputs;
 import io.infnet.model.nn.Ops;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -127,6 +129,13 @@ public final class NetworkModel implements RankingModel {
     staging.clear();
     staging.asFloatBuffer().put(values);
     p.parameter().getArray().set(staging);
+  }
+
+  /** These weights (by parameter name, e.g. a best epoch's copy) as safetensors bytes with this model's shapes. */
+  public byte[] safetensors(Map<String, float[]> weights) {
+    Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+    weights.forEach((name, v) -> tensors.put(name, new SafeTensors.Tensor(parameters().get(name).shape().getShape(), v)));
+    return SafeTensors.write(tensors, Map.of());
   }
 
   /** A copy of every weight by name (e.g. the best epoch's, kept by the training loop). */

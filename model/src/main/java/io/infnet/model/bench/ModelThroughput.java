@@ -84,8 +84,8 @@ public final class ModelThroughput {
         Batch batch = run.batch(config.batch()).get(0);
         ComponentProfile.print(run.model(), batch, training);
       }
-      // The headline fractions count the work actually executed; the spec-literal count (every CA projecting its
-      // own K/V) would credit the model with FLOPs the folded form never performs.
+      // The headline fractions count the work actually executed; the model-FLOP count of docs/MODEL.md (every CA
+      // projecting its own K/V) would credit the model with FLOPs the folded form never performs.
       System.out.printf("spec-literal model FLOPs over the ceiling: train %.1f%%, inference %.1f%%%n",
           100 * gflops(3 * modelFlops, trainRate) / ceiling, 100 * gflops(modelFlops, inferenceRate) / ceiling);
       System.out.printf("train fraction of ceiling: %.1f%%%n", 100 * gflops(3 * executedFlops, trainRate) / ceiling);

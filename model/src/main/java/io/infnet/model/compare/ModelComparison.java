@@ -11,7 +11,7 @@ import io.infnet.model.data.ExampleSet;
 import io.infnet.model.eval.Metrics;
 import io.infnet.model.train.EpochRecord;
 import io.infnet.model.train.Gradients;
-import io.infnet.model.train.StepResult;
+import io.infnet.model.train.StepEvent;
 import io.infnet.model.train.Trainer;
 import io.infnet.model.train.TrainingListener;
 import io.infnet.model.train.TrainingLoop;
@@ -123,7 +123,7 @@ public final class ModelComparison {
           () -> valid.batches(batchSize),
           new TrainingListener() {
             @Override
-            public void onStep(int epoch, StepResult r, double samplesPerSecond) {
+            public void onStep(StepEvent step) {
               meter.add();
             }
 

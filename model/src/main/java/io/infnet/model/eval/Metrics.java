@@ -37,8 +37,8 @@ public final class Metrics {
   }
 
   /**
-   * gAUC: the AUC of each group (user) that has both classes, averaged with equal weight per group (the spec's
-   * definition). Returns {mean, groups counted}; mean is NaN when no group has both classes.
+   * gAUC: the AUC of each group (user) that has both classes, averaged with equal weight per group (the gAUC
+   * the INFNet paper reports). Returns {mean, groups counted}; mean is NaN when no group has both classes.
    */
   public static double[] groupAuc(float[] scores, float[] labels, long[] groups, int n) {
     Integer[] order = new Integer[n];

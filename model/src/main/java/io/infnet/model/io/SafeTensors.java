@@ -30,7 +30,14 @@ public final class SafeTensors {
     }
   }
 
-  public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+  public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    /** Every tensor's values by name, in file order. */
+    public Map<String, float[]> values() {
+      Map<String, float[]> out = new LinkedHashMap<>();
+      tensors.forEach((name, t) -> out.put(name, t.values()));
+      return out;
+    }
+  }
 
   public static byte[] write(Map<String, Tensor> tensors, Map<String, String> metadata) {
     Map<String, Object> header = new LinkedHashMap<>();

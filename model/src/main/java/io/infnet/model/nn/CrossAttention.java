@@ -10,8 +10,8 @@ import ai.djl.util.PairList;
  * CA(Q, KV): multi-head scaled dot-product attention of a few queries over n source tokens, with a key padding
  * mask and an output projection.
  *
- * <p>{@link #apply} uses the exact rewrite of the spec ("Model FLOPs"): instead of projecting all n keys and values,
- * it folds W_K into the queries and W_V after pooling, per head h:
+ * <p>{@link #apply} uses the exact rewrite described in docs/MODEL.md ("Cost"): instead of projecting all n keys
+ * and values, it folds W_K into the queries and W_V after pooling, per head h:
  * scores = ((Q W_Q^h) W_K^hᵀ) Kᵀ and softmax(scores)·(K W_V^h) = (softmax(scores)·K) W_V^h.
  * {@link #applyDirect} is the textbook form; both agree to float tolerance (tested).
  *

@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Analytical forward FLOPs per sample of {@code infnet} and {@code full_attention} (docs INFNET.md "Cost").
+ * Analytical forward FLOPs per sample of {@code infnet} and {@code full_attention} (docs/MODEL.md, "Cost").
  * Only matrix products count: a Linear in→out costs 2·in·out per token; attention of q queries over k keys of width
  * d costs 2·q·k·d for the scores plus 2·q·k·d for the weighted values. Embedding lookups, adds, LayerNorm, softmax,
  * masks and gates' elementwise products count 0. Padded sequence positions count (they are computed).
  *
- * <p>Two counts of cross-attention: {@link Form#MODEL} is the spec's "model FLOPs", every CA projecting its own
- * keys and values (4·k·d² per call); {@link Form#EXECUTED} is what {@link CrossAttention#apply} runs, W_K folded into
+ * <p>Two counts of cross-attention: {@link Form#MODEL} is the "model FLOPs" of docs/MODEL.md, every CA projecting its
+ * own keys and values (4·k·d² per call); {@link Form#EXECUTED} is what {@link CrossAttention#apply} runs, W_K folded into
  * the queries and W_V applied after pooling (8·q·d² + 4·h·q·k·d). Both count only the live parts of the network
  * (the last block's dead outputs are neither built nor counted).
  */

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Baseline {@code full_attention}: INFNet's tokens (C, S, T) under standard multi-head self-attention over all
  * M+L+K tokens, x = LN(x + MHA(x, x)) per block (key padding mask on S), and the same towers on the final task
- * tokens. Its cost grows with (M+L+K)² per block where INFNet's grows linearly (docs INFNET.md "Cost");
+ * tokens. Its cost grows with (M+L+K)² per block where INFNet's grows linearly (docs/MODEL.md, "Cost");
  * bench/model-throughput compares the two. The last block updates only the task tokens, the only ones the towers
  * read (INFNet skips its dead parts likewise). Attention uses the direct form: with as many queries as keys,
  * folding W_K into the queries would cost more, not less.

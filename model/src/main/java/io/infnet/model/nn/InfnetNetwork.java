@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * INFNet (docs INFNET.md): categorical, sequence and task tokens with their proxies, N blocks of heterogeneous +
+ * INFNet (docs/MODEL.md): categorical, sequence and task tokens with their proxies, N blocks of heterogeneous +
  * homogeneous flow, and per-task towers reading the final real task tokens (or, with model.task_tokens=false,
  * a pooled summary of the final proxies).
  */

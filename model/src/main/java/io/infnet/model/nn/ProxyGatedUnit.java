@@ -9,7 +9,7 @@ import ai.djl.util.PairList;
 /**
  * PGU(X, X̃) = X ⊙ σ(MLP(flatten(X̃))): one d-wide channel gate per sample, computed from the ñ proxies and
  * broadcast over every token of X, so its cost does not grow with the number of tokens.
- * MLP = Linear(ñ·d → h) → ReLU → dropout → Linear(h → d), h = model.pgu_hidden (default 2d, the spec's).
+ * MLP = Linear(ñ·d → h) → ReLU → dropout → Linear(h → d), h = model.pgu_hidden (default 2d; docs/MODEL.md).
  */
 public final class ProxyGatedUnit extends Module {
   private final int proxies;

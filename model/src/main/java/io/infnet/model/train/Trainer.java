@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import io.infnet.config.Json;
+import io.infnet.json.Jsons;
 import io.infnet.model.NetworkModel;
 import io.infnet.model.RankingModel;
 import io.infnet.model.data.Batch;
@@ -125,6 +125,17 @@ public final class Trainer implements AutoCloseable {
     return new Gradients(tensors, rows);
   }
 
+  /** What a worker with no rows in a step contributes to the reduction: zeros of 0 samples. */
+  public Gradients zeroGradients() {
+    List<Gradients.Tensor> out = new ArrayList<>();
+    for (NamedParameter p : model.parameters().values()) {
+      long[] shape = p.shape().getShape();
+      out.add(p.rowSparse() ? new Gradients.Tensor(p.name(), shape, new int[0], new float[0])
+          : new Gradients.Tensor(p.name(), shape, null, new float[Math.toIntExact(p.shape().size())]));
+    }
+    return new Gradients(out, 0);
+  }
+
   /** Wall time of the last {@link #computeGradients} by phase: forward (with the loss), backward, gradient copy out. */
   public PhaseNanos lastPhases() {
     if (lastPhases == null) throw new IllegalStateException("no step yet: call computeGradients first");
@@ -182,44 +193,32 @@ public final class Trainer implements AutoCloseable {
    */
   public void saveCheckpoint(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Files.write(dir.resolve("weights.safetensors"), SafeTensors.write(tensors(model.weightsByName(), model), Map.of()));
+    Files.write(dir.resolve("weights.safetensors"), model.safetensors(model.weightsByName()));
     Map<String, SafeTensors.Tensor> state = new LinkedHashMap<>();
     optimizer.state().forEach((k, v) -> state.put(k, new SafeTensors.Tensor(new long[] {v.length}, v.clone())));
     Files.write(dir.resolve("optimizer.safetensors"), SafeTensors.write(state, Map.of()));
-    Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("format", CHECKPOINT_FORMAT);
-    meta.put("step", step);
-    meta.put("total_steps", options.totalSteps());
-    meta.put("optimizer", options.optimizer());
-    meta.put("seed", options.seed());
-    meta.put("model_type", model.spec().type());
-    meta.put("parameter_count", model.parameterCount());
-    Files.writeString(dir.resolve("trainer.json"), Json.write(meta), StandardCharsets.UTF_8);
+    TrainerState meta = new TrainerState(CHECKPOINT_FORMAT, step, options.totalSteps(), options.optimizer(), options.seed(),
+        model.spec().type(), model.parameterCount());
+    Files.writeString(dir.resolve("trainer.json"), Jsons.write(meta), StandardCharsets.UTF_8);
   }
 
-  private static Map<String, SafeTensors.Tensor> tensors(Map<String, float[]> weights, NetworkModel model) {
-    Map<String, SafeTensors.Tensor> out = new LinkedHashMap<>();
-    weights.forEach((name, v) -> out.put(name, new SafeTensors.Tensor(model.parameters().get(name).shape().getShape(), v)));
-    return out;
-  }
+  /** trainer.json of a checkpoint: where the optimizer and the schedule stand. */
+  public record TrainerState(String format, long step, long totalSteps, String optimizer, long seed, String modelType,
+      long parameterCount) {}
 
-  @SuppressWarnings("unchecked")
   public void restoreCheckpoint(Path dir) throws IOException {
-    Map<String, Object> meta = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("trainer.json"), StandardCharsets.UTF_8));
-    if (!CHECKPOINT_FORMAT.equals(meta.get("format"))) {
-      throw new IOException("not an INFNet checkpoint (format " + meta.get("format") + ") in " + dir);
+    Path metaFile = dir.resolve("trainer.json");
+    TrainerState meta = Jsons.read(Files.readString(metaFile, StandardCharsets.UTF_8), TrainerState.class, metaFile.toString());
+    if (!CHECKPOINT_FORMAT.equals(meta.format())) {
+      throw new IOException("not an INFNet checkpoint (format " + meta.format() + ") in " + dir);
     }
-    if (!options.optimizer().equals(meta.get("optimizer"))) {
-      throw new IOException("checkpoint " + dir + " was written by optimizer " + meta.get("optimizer") + ", this trainer uses " + options.optimizer());
+    if (!options.optimizer().equals(meta.optimizer())) {
+      throw new IOException("checkpoint " + dir + " was written by optimizer " + meta.optimizer() + ", this trainer uses " + options.optimizer());
     }
-    Map<String, float[]> weights = new LinkedHashMap<>();
-    SafeTensors.read(Files.readAllBytes(dir.resolve("weights.safetensors"))).tensors().forEach((k, t) -> weights.put(k, t.values()));
-    model.setWeights(weights);
-    Map<String, float[]> state = new LinkedHashMap<>();
-    SafeTensors.read(Files.readAllBytes(dir.resolve("optimizer.safetensors"))).tensors().forEach((k, t) -> state.put(k, t.values()));
-    optimizer.loadState(state);
-    step = ((Number) meta.get("step")).longValue();
-    options = options.withTotalSteps(((Number) meta.get("total_steps")).longValue());
+    model.setWeights(SafeTensors.read(Files.readAllBytes(dir.resolve("weights.safetensors"))).values());
+    optimizer.loadState(SafeTensors.read(Files.readAllBytes(dir.resolve("optimizer.safetensors"))).values());
+    step = meta.step();
+    options = options.withTotalSteps(meta.totalSteps());
     lastGradients = null;
   }
 

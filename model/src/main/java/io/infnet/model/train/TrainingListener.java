@@ -2,9 +2,9 @@ package io.infnet.model.train;
 
 import java.util.Map;
 
-/** Progress callbacks of {@link TrainingLoop} (logging, metrics export). */
+/** Progress callbacks of {@link TrainingLoop} (logging, progress files, step timing, metrics export). */
 public interface TrainingListener {
-  default void onStep(int epoch, StepResult r, double samplesPerSecond) {}
+  default void onStep(StepEvent step) {}
 
   default void onEpoch(int epoch, Map<String, Double> validAuc, Map<String, Double> validLogloss) {}
 }

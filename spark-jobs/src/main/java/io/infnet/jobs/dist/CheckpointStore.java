@@ -1,8 +1,9 @@
 package io.infnet.jobs.dist;
 
-import io.infnet.config.Json;
 import io.infnet.jobs.Checksums;
 import io.infnet.jobs.LocalTempDir;
+import io.infnet.json.Jsons;
+import io.infnet.model.train.LoopState;
 import io.infnet.model.train.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,17 +46,17 @@ final class CheckpointStore {
   }
 
   /** Writes the trainer's state plus the loop's state as checkpoint {@code step-<trainer.stepCount()>}. */
-  void save(Trainer trainer, Map<String, Object> loopState, Map<String, byte[]> extraFiles) throws IOException {
+  void save(Trainer trainer, LoopState loopState, Map<String, byte[]> extraFiles) throws IOException {
     try (LocalTempDir tmp = new LocalTempDir("infnet-ckpt-")) {
       java.nio.file.Path local = tmp.path();
       trainer.saveCheckpoint(local);
-      Files.writeString(local.resolve(LOOP_STATE), Json.write(loopState), StandardCharsets.UTF_8);
+      Files.writeString(local.resolve(LOOP_STATE), Jsons.write(loopState), StandardCharsets.UTF_8);
       for (Map.Entry<String, byte[]> e : extraFiles.entrySet()) Files.write(local.resolve(e.getKey()), e.getValue());
-      Map<String, Object> sums = new LinkedHashMap<>();
+      Map<String, String> sums = new LinkedHashMap<>();
       try (var files = Files.list(local)) {
         for (java.nio.file.Path f : files.sorted().toList()) sums.put(f.getFileName().toString(), Checksums.sha256(Files.readAllBytes(f)));
       }
-      Files.writeString(local.resolve(CHECKSUMS), Json.write(sums), StandardCharsets.UTF_8);
+      Files.writeString(local.resolve(CHECKSUMS), Jsons.write(sums), StandardCharsets.UTF_8);
       fs.mkdirs(root);
       Path staging = new Path(root, ".staging-" + UUID.randomUUID());
       fs.copyFromLocalFile(false, true, new Path(local.toUri()), staging);
@@ -89,15 +90,14 @@ final class CheckpointStore {
   }
 
   /** Restores the trainer from checkpoint {@code step} after checking every file's sha256; returns the loop state and extra files. */
-  @SuppressWarnings("unchecked")
   Restored restore(Trainer trainer, long step, Iterable<String> extraFiles) throws IOException {
     Path dir = new Path(root, "step-" + step);
     try (LocalTempDir tmp = new LocalTempDir("infnet-ckpt-")) {
       java.nio.file.Path local = tmp.path();
       fs.copyToLocalFile(false, dir, new Path(local.toUri()), true);
       java.nio.file.Path files = local.resolve(dir.getName());
-      Map<String, Object> sums = (Map<String, Object>) Json.parse(Files.readString(files.resolve(CHECKSUMS)));
-      for (Map.Entry<String, Object> e : sums.entrySet()) {
+      Map<String, String> sums = Jsons.readMap(Files.readString(files.resolve(CHECKSUMS)), String.class, dir + "/" + CHECKSUMS);
+      for (Map.Entry<String, String> e : sums.entrySet()) {
         java.nio.file.Path f = files.resolve(e.getKey());
         if (!Files.exists(f) || !Checksums.sha256(Files.readAllBytes(f)).equals(e.getValue())) {
           throw new IOException("checkpoint " + dir + " is corrupted: " + e.getKey() + " does not match its sha256; refusing to load it");
@@ -109,11 +109,12 @@ final class CheckpointStore {
         java.nio.file.Path f = files.resolve(name);
         if (Files.exists(f)) extra.put(name, Files.readAllBytes(f));
       }
-      return new Restored((Map<String, Object>) Json.parse(Files.readString(files.resolve(LOOP_STATE))), extra);
+      java.nio.file.Path loop = files.resolve(LOOP_STATE);
+      return new Restored(Jsons.read(Files.readString(loop, StandardCharsets.UTF_8), LoopState.class, dir + "/" + LOOP_STATE), extra);
     }
   }
 
-  record Restored(Map<String, Object> loopState, Map<String, byte[]> files) {}
+  record Restored(LoopState loopState, Map<String, byte[]> files) {}
 
   /** Reads one file of a checkpoint (the driver fetches the final weights this way). */
   byte[] read(long step, String name) throws IOException {

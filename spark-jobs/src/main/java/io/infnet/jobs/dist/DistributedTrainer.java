@@ -5,18 +5,18 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.infnet.config.InfnetConfig;
-import io.infnet.config.Json;
 import io.infnet.config.Keys;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.data.RowBatches;
-import io.infnet.jobs.train.MetricRecord;
+import io.infnet.json.Jsons;
 import io.infnet.model.io.SafeTensors;
+import io.infnet.model.train.LoopState;
+import io.infnet.model.train.MetricRecord;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.Partitioner;
@@ -118,24 +118,13 @@ public final class DistributedTrainer {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static Result result(String report, String checkpointDir, SparkSession spark) throws IOException {
-    Map<String, Object> r = (Map<String, Object>) Json.parse(report);
+    TrainingWorker.WorkerReport r = Jsons.read(report, TrainingWorker.WorkerReport.class, "worker 0's report");
     CheckpointStore store = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
-    long steps = ((Number) r.get("steps")).longValue();
-    Map<String, float[]> weights = new LinkedHashMap<>();
-    SafeTensors.read(store.read(steps, TrainingWorker.BEST_WEIGHTS)).tensors().forEach((k, t) -> weights.put(k, t.values()));
-    List<MetricRecord> history = new ArrayList<>();
-    for (Map<String, Object> m : (List<Map<String, Object>>) r.get("history")) {
-      Object v = m.get("value");
-      history.add(new MetricRecord(((Number) m.get("epoch")).intValue(), ((Number) m.get("step")).longValue(), (String) m.get("split"),
-          (String) m.get("task"), (String) m.get("metric"), v == null ? Double.NaN : ((Number) v).doubleValue()));
-    }
-    Map<String, Double> bestAuc = new LinkedHashMap<>();
-    ((Map<String, Object>) r.get("best_auc")).forEach((k, v) -> bestAuc.put(k, ((Number) v).doubleValue()));
-    return new Result(((Number) r.get("epochs_done")).intValue(), ((Number) r.get("best_epoch")).intValue(), bestAuc, steps,
-        weights, history, ((Number) r.get("timed_steps")).longValue(), ((Number) r.get("compute_seconds")).doubleValue(), ((Number) r.get("communication_seconds")).doubleValue(),
-        ((Number) r.get("bytes_sent")).longValue());
+    Map<String, float[]> weights = SafeTensors.read(store.read(r.steps(), TrainingWorker.BEST_WEIGHTS)).values();
+    LoopState loop = r.loop();
+    return new Result(loop.epochsDone(), loop.bestEpoch(), loop.bestAuc(), r.steps(), weights, loop.history(), r.times().timedSteps(),
+        r.times().computeSeconds(), r.times().communicationSeconds(), r.times().bytesSent());
   }
 
   /** Sends each global position to the worker that owns it. */

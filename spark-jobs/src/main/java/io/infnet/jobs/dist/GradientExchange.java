@@ -1,7 +1,6 @@
 package io.infnet.jobs.dist;
 
-import io.infnet.model.NetworkModel;
-import io.infnet.model.nn.Module.NamedParameter;
+import io.infnet.model.train.GradientReduction;
 import io.infnet.model.train.Gradients;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,7 +10,7 @@ import java.util.List;
  * Sums one step's {@link Gradients} over the workers: every dense tensor in a single sharded all-reduce
  * (with the row count and loss sum riding along), every row-sparse embedding table as its touched rows only.
  */
-final class GradientExchange {
+final class GradientExchange implements GradientReduction {
   private final ShardedAllReduce reduce;
 
   GradientExchange(ShardedAllReduce reduce) {
@@ -19,9 +18,8 @@ final class GradientExchange {
   }
 
   /** The summed gradients and the global mean loss of the step. */
-  record Summed(Gradients gradients, double meanLoss) {}
-
-  Summed sum(Gradients local, double localLossSum) throws IOException {
+  @Override
+  public Reduced reduce(Gradients local, double localLossSum) throws IOException {
     List<Gradients.Tensor> tensors = local.tensors();
     int denseLength = 2;
     for (Gradients.Tensor t : tensors) if (!t.isSparse()) denseLength += t.values().length;
@@ -48,7 +46,7 @@ final class GradientExchange {
       }
     }
     long samples = (long) dense[0];
-    return new Summed(new Gradients(summed, samples), samples == 0 ? Double.NaN : dense[1] / samples);
+    return new Reduced(new Gradients(summed, samples), samples == 0 ? Double.NaN : dense[1] / samples);
   }
 
   long bytesSent() {
@@ -65,16 +63,5 @@ final class GradientExchange {
     int[] ids = new int[rows.rows()];
     for (int i = 0; i < ids.length; i++) ids[i] = Math.toIntExact(rows.ids()[i]);
     return new Gradients.Tensor(like.name(), like.shape(), ids, rows.values());
-  }
-
-  /** What a worker with no rows in a step contributes: nothing, but it still takes part in the exchange. */
-  static Gradients zeros(NetworkModel model) {
-    List<Gradients.Tensor> out = new ArrayList<>();
-    for (NamedParameter p : model.parameters().values()) {
-      long[] shape = p.shape().getShape();
-      out.add(p.rowSparse() ? new Gradients.Tensor(p.name(), shape, new int[0], new float[0])
-          : new Gradients.Tensor(p.name(), shape, null, new float[Math.toIntExact(p.shape().size())]));
-    }
-    return new Gradients(out, 0);
   }
 }

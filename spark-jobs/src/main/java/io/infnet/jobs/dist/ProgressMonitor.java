@@ -1,12 +1,11 @@
 package io.infnet.jobs.dist;
 
-import io.infnet.config.Json;
+import io.infnet.json.Jsons;
 import io.infnet.jobs.Tables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -33,7 +32,6 @@ final class ProgressMonitor implements AutoCloseable {
     return m;
   }
 
-  @SuppressWarnings("unchecked")
   private void poll(Path file, Configuration conf, PrintStream out, long stepsPerEpoch, int epochs) {
     String last = "";
     while (running) {
@@ -47,14 +45,11 @@ final class ProgressMonitor implements AutoCloseable {
         }
         if (text.equals(last) || text.isBlank()) continue;
         last = text;
-        Map<String, Object> p = (Map<String, Object>) Json.parse(text);
-        long step = ((Number) p.get("step")).longValue();
-        double rate = ((Number) p.get("samples_per_second")).doubleValue();
-        double stepsPerSecond = ((Number) p.get("steps_per_second")).doubleValue();
-        long remaining = stepsPerEpoch * epochs - step;
-        out.printf("train: epoch %s/%d step %d/%d loss %.4f %,.0f samples/s ETA %s (at most)%n", p.get("epoch"), epochs,
-            (step - 1) % stepsPerEpoch + 1, stepsPerEpoch, ((Number) p.get("loss")).doubleValue(), rate,
-            Tables.duration(stepsPerSecond > 0 ? remaining / stepsPerSecond : 0));
+        Progress p = Jsons.read(text, Progress.class, file.toString());
+        long remaining = stepsPerEpoch * epochs - p.step();
+        out.printf("train: epoch %d/%d step %d/%d loss %.4f %,.0f samples/s ETA %s (at most)%n", p.epoch(), epochs,
+            (p.step() - 1) % stepsPerEpoch + 1, stepsPerEpoch, p.loss(), p.samplesPerSecond(),
+            Tables.duration(p.stepsPerSecond() > 0 ? remaining / p.stepsPerSecond() : 0));
       } catch (InterruptedException e) {
         return;
       } catch (IOException | RuntimeException e) {
@@ -62,6 +57,9 @@ final class ProgressMonitor implements AutoCloseable {
       }
     }
   }
+
+  /** One line of {@value #FILE}: where worker 0 is and how fast it goes. */
+  record Progress(int epoch, long step, double loss, double samplesPerSecond, double stepsPerSecond) {}
 
   @Override
   public void close() {

@@ -1,8 +1,5 @@
 package io.infnet.jobs.dist;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Where a worker's step time goes: compute (forward, backward, update) against communication (the gradient
  * exchange, including waiting for the slowest peer: that wait is what synchronous training costs). The first
@@ -27,12 +24,10 @@ final class StepTimes {
     bytesSent = bytesSentSoFar - bytesAtWarmupEnd;
   }
 
-  Map<String, Object> report() {
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("timed_steps", Math.max(0, seen - WARMUP_STEPS));
-    r.put("compute_seconds", computeNanos / 1e9);
-    r.put("communication_seconds", communicationNanos / 1e9);
-    r.put("bytes_sent", bytesSent);
-    return r;
+  Report report() {
+    return new Report(Math.max(0, seen - WARMUP_STEPS), computeNanos / 1e9, communicationNanos / 1e9, bytesSent);
   }
+
+  /** Worker 0's step time over the timed steps (the warm-up steps left out). */
+  record Report(long timedSteps, double computeSeconds, double communicationSeconds, long bytesSent) {}
 }

@@ -2,23 +2,26 @@ package io.infnet.jobs.dist;
 
 import io.infnet.config.ConfigLoader;
 import io.infnet.config.InfnetConfig;
-import io.infnet.config.Json;
 import io.infnet.config.Keys;
 import io.infnet.jobs.data.RowBatches;
+import io.infnet.json.Jsons;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.Models;
 import io.infnet.model.NetworkModel;
 import io.infnet.model.data.Batch;
-import io.infnet.model.eval.Evaluation;
 import io.infnet.model.io.SafeTensors;
-import io.infnet.model.train.EarlyStopping;
-import io.infnet.model.train.Gradients;
-import io.infnet.model.train.StepResult;
+import io.infnet.model.train.Checkpoints;
+import io.infnet.model.train.LoopState;
+import io.infnet.model.train.StepEvent;
 import io.infnet.model.train.Trainer;
+import io.infnet.model.train.TrainingData;
+import io.infnet.model.train.TrainingListener;
 import io.infnet.model.train.TrainingLoop;
 import io.infnet.model.train.TrainingOptions;
+import io.infnet.model.train.TrainingResult;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,6 +29,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
@@ -67,8 +73,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
         NetworkModel model = (NetworkModel) Models.create(ModelSpec.from(config, schema), config.get(Keys.TRAIN_SEED),
             TrainingDevice.of(config.get(Keys.TRAIN_DEVICE), context));
         Trainer trainer = new Trainer(model, TrainingOptions.from(config))) {
-      Run run = new Run(config, batches, mine, peers, model, trainer, rank);
-      String result = run.train();
+      String result = new Run(config, batches, mine, peers, trainer, rank).train();
       context.barrier();
       return rank == 0 ? List.of(result).iterator() : List.<String>of().iterator();
     }
@@ -95,203 +100,127 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     return PeerGroup.connect(rank, addresses, server, CONNECT_TIMEOUT_MS, STEP_TIMEOUT_MS);
   }
 
-  /** The state of one worker's run. */
-  private final class Run {
+  /**
+   * One worker's wiring of the training loop: its rows in the block schedule's order, the all-reduce with its peers,
+   * checkpoints in the lake (written by worker 0, restored by all) and, on worker 0, the progress file and step times.
+   */
+  private final class Run implements TrainingData, Checkpoints, TrainingListener {
     private final InfnetConfig config;
     private final RowBatches batches;
     private final List<Row> rows;
-    private final NetworkModel model;
     private final Trainer trainer;
+    private final NetworkModel model;
     private final int rank;
     private final GradientExchange exchange;
     private final BlockSchedule schedule;
     private final CheckpointStore checkpoints;
     private final int batchPerWorker;
-    private final List<Map<String, Object>> history = new ArrayList<>();
-    private final EarlyStopping stopping;
-    private int epochsDone;
     private final StepTimes times = new StepTimes();
     private long lastProgressNanos = System.nanoTime();
     private long progressSamples;
     private long progressSteps;
 
-    Run(InfnetConfig config, RowBatches batches, List<Row> rows, PeerGroup peers, NetworkModel model, Trainer trainer, int rank)
-        throws IOException {
+    Run(InfnetConfig config, RowBatches batches, List<Row> rows, PeerGroup peers, Trainer trainer, int rank) throws IOException {
       this.config = config;
       this.batches = batches;
       this.rows = rows;
-      this.model = model;
       this.trainer = trainer;
+      this.model = (NetworkModel) trainer.model();
       this.rank = rank;
       this.exchange = new GradientExchange(new ShardedAllReduce(peers));
       this.schedule = new BlockSchedule(plan.rows(), plan.blockSize(), config.get(Keys.TRAIN_BATCH_SIZE), plan.workers(),
           config.get(Keys.TRAIN_SEED));
       this.checkpoints = new CheckpointStore(plan.checkpointDir(), plan.hadoopConf().get(), config.get(Keys.TRAIN_CHECKPOINT_KEEP));
       this.batchPerWorker = config.get(Keys.TRAIN_BATCH_SIZE) / plan.workers();
-      this.stopping = new EarlyStopping(config.get(Keys.TRAIN_PATIENCE));
-      long maxSteps = config.get(Keys.TRAIN_MAX_STEPS);
-      if (maxSteps == 0) trainer.setTotalSteps(schedule.stepsPerEpoch() * config.get(Keys.TRAIN_EPOCHS));
     }
 
     String train() throws IOException {
-      restoreLatest();
-      int epochs = config.get(Keys.TRAIN_EPOCHS);
-      boolean stopped = false;
-      while (!stopped && epochsDone < epochs && !maxStepsReached()) {
-        int epoch = epochsDone + 1;
-        trainEpoch(epoch);
-        epochsDone = epoch;
-        stopped = validate(epoch);
-        checkpoint();
+      List<Row> valid = validRows.value();
+      TrainingResult result = new TrainingLoop(trainer, this, valid.isEmpty() ? null : this::validationBatches)
+          .reduceWith(exchange)
+          .checkpointTo(this, plan.checkpointEvery())
+          .logLossEvery(config.get(Keys.TRAIN_LOG_EVERY))
+          .listen(this)
+          .run();
+      if (rank == 0) { // the final (best) weights go to the store, the rest is the report
+        checkpoints.save(trainer, result.state(), Map.of(BEST_WEIGHTS, model.safetensors(model.weightsByName())));
+        checkpoints.writeMarker("FINISHED", String.valueOf(trainer.stepCount()));
       }
-      if (stopping.bestWeights() != null) model.setWeights(stopping.bestWeights());
-      return result();
+      return Jsons.write(new WorkerReport(result.state(), trainer.stepCount(), times.report(), rows.size()));
     }
 
-    private void trainEpoch(int epoch) throws IOException {
+    @Override
+    public OptionalLong stepsPerEpoch() {
+      return OptionalLong.of(schedule.stepsPerEpoch());
+    }
+
+    @Override
+    public Iterator<Batch> epoch(int epoch, long firstStep) {
       long[] order = schedule.blockOrder(epoch);
-      long firstStep = trainer.stepCount() - (long) (epoch - 1) * schedule.stepsPerEpoch();
-      double lossSum = 0;
-      long lossSteps = 0;
-      for (long step = firstStep; step < schedule.stepsPerEpoch() && !maxStepsReached(); step++) {
-        long start = System.nanoTime();
-        Batch batch = batchOf(schedule.positions(order, step, rank));
-        Gradients local;
-        double localLoss = 0;
-        if (batch.size() > 0) {
-          StepResult r = trainer.computeGradients(batch);
-          local = trainer.gradients();
-          localLoss = r.loss() * r.samples();
-        } else {
-          local = GradientExchange.zeros(model);
+      return new Iterator<>() {
+        private long step = firstStep;
+
+        @Override
+        public boolean hasNext() {
+          return step < schedule.stepsPerEpoch();
         }
-        long beforeExchange = System.nanoTime();
-        GradientExchange.Summed summed = exchange.sum(local, localLoss);
-        long afterExchange = System.nanoTime();
-        trainer.applyUpdate(summed.gradients());
-        times.add((beforeExchange - start) + (System.nanoTime() - afterExchange), afterExchange - beforeExchange, exchange.bytesSent());
-        lossSum += summed.meanLoss();
-        lossSteps++;
-        progress(epoch, summed);
-        if (lossSteps % config.get(Keys.TRAIN_LOG_EVERY) == 0 || step == schedule.stepsPerEpoch() - 1 || maxStepsReached()) {
-          record(epoch, "train", "all", "loss", lossSum / lossSteps);
-          lossSum = 0;
-          lossSteps = 0;
+
+        @Override
+        public Batch next() {
+          if (!hasNext()) throw new NoSuchElementException();
+          Batch batch = batches.newBatch(Math.max(1, batchPerWorker));
+          for (long p : schedule.positions(order, step++, rank)) batches.add(batch, rows.get(Math.toIntExact(schedule.localIndexOf(p))));
+          return batch;
         }
-        int every = plan.checkpointEvery();
-        if (every > 0 && trainer.stepCount() % every == 0 && step < schedule.stepsPerEpoch() - 1) checkpoint();
-      }
+      };
+    }
+
+    private Iterator<Batch> validationBatches() {
+      return batches.batches(validRows.value().iterator(), config.get(Keys.SCORE_BATCH_SIZE));
+    }
+
+    /** Worker 0 writes; every worker holds the same state, so one copy is enough. */
+    @Override
+    public void save(Trainer t, LoopState state, Map<String, float[]> bestWeights) throws IOException {
+      if (rank != 0) return;
+      checkpoints.save(t, state, bestWeights == null ? Map.of() : Map.of(BEST_WEIGHTS, model.safetensors(bestWeights)));
+    }
+
+    @Override
+    public Optional<Saved> restoreLatest(Trainer t) throws IOException {
+      Optional<Long> latest = checkpoints.latestStep();
+      if (latest.isEmpty()) return Optional.empty();
+      CheckpointStore.Restored r = checkpoints.restore(t, latest.get(), List.of(BEST_WEIGHTS));
+      byte[] best = r.files().get(BEST_WEIGHTS);
+      return Optional.of(new Saved(r.loopState(), best == null ? null : SafeTensors.read(best).values()));
+    }
+
+    @Override
+    public void onStep(StepEvent step) {
+      times.add(step.computeNanos(), step.reduceNanos(), exchange.bytesSent());
+      progress(step);
     }
 
     /** Worker 0 publishes a progress line for the driver every few seconds. */
-    private void progress(int epoch, GradientExchange.Summed step) throws IOException {
-      progressSamples += step.gradients().samples();
+    private void progress(StepEvent step) {
+      progressSamples += step.samples();
       progressSteps++;
       long now = System.nanoTime();
       if (rank != 0 || now - lastProgressNanos < 5_000_000_000L) return;
       double seconds = (now - lastProgressNanos) / 1e9;
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("epoch", epoch);
-      p.put("step", trainer.stepCount());
-      p.put("loss", Double.isFinite(step.meanLoss()) ? step.meanLoss() : 0.0);
-      p.put("samples_per_second", progressSamples / seconds);
-      p.put("steps_per_second", progressSteps / seconds);
-      checkpoints.writeMarker(ProgressMonitor.FILE, Json.write(p));
+      ProgressMonitor.Progress p = new ProgressMonitor.Progress(step.epoch(), step.step(),
+          Double.isFinite(step.meanLoss()) ? step.meanLoss() : 0.0, progressSamples / seconds, progressSteps / seconds);
+      try {
+        checkpoints.writeMarker(ProgressMonitor.FILE, Jsons.write(p));
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not write the progress file", e);
+      }
       lastProgressNanos = now;
       progressSamples = 0;
       progressSteps = 0;
     }
-
-    private Batch batchOf(long[] positions) {
-      Batch batch = batches.newBatch(Math.max(1, batchPerWorker));
-      for (long p : positions) batches.add(batch, rows.get(Math.toIntExact(schedule.localIndexOf(p))));
-      return batch;
-    }
-
-    /** Every worker evaluates the same rows with the same weights: the decision to stop is the same everywhere. */
-    private boolean validate(int epoch) {
-      List<Row> valid = validRows.value();
-      if (valid.isEmpty()) return false;
-      Iterator<Batch> it = batches.batches(valid.iterator(), config.get(Keys.SCORE_BATCH_SIZE));
-      Evaluation evaluation = TrainingLoop.evaluate(model, it);
-      evaluation.auc().forEach((task, auc) -> record(epoch, "valid", task, "auc", auc));
-      evaluation.logloss().forEach((task, ll) -> record(epoch, "valid", task, "logloss", ll));
-      return stopping.update(epoch, Evaluation.meanAuc(evaluation.auc()), evaluation.auc(), model::weightsByName);
-    }
-
-    private boolean maxStepsReached() {
-      long max = config.get(Keys.TRAIN_MAX_STEPS);
-      return max > 0 && trainer.stepCount() >= max;
-    }
-
-    private void record(int epoch, String split, String task, String metric, double value) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("epoch", epoch);
-      m.put("step", trainer.stepCount());
-      m.put("split", split);
-      m.put("task", task);
-      m.put("metric", metric);
-      m.put("value", Double.isFinite(value) ? value : null);
-      history.add(m);
-    }
-
-    private Map<String, Object> loopState() {
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("epochs_done", epochsDone);
-      s.put("best_score", Double.isFinite(stopping.bestScore()) ? stopping.bestScore() : null);
-      s.put("best_epoch", stopping.bestEpoch());
-      s.put("best_auc", new LinkedHashMap<>(stopping.bestAuc()));
-      s.put("history", history);
-      return s;
-    }
-
-    /** Worker 0 writes; every worker holds the same state, so one copy is enough. */
-    private void checkpoint() throws IOException {
-      if (rank != 0) return;
-      Map<String, byte[]> extra = new LinkedHashMap<>();
-      if (stopping.bestWeights() != null) extra.put(BEST_WEIGHTS, safetensors(stopping.bestWeights()));
-      checkpoints.save(trainer, loopState(), extra);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void restoreLatest() throws IOException {
-      var latest = checkpoints.latestStep();
-      if (latest.isEmpty()) return;
-      CheckpointStore.Restored r = checkpoints.restore(trainer, latest.get(), List.of(BEST_WEIGHTS));
-      Map<String, Object> s = r.loopState();
-      epochsDone = ((Number) s.get("epochs_done")).intValue();
-      Map<String, Double> auc = new LinkedHashMap<>();
-      ((Map<String, Object>) s.get("best_auc")).forEach((k, v) -> auc.put(k, ((Number) v).doubleValue()));
-      history.addAll((List<Map<String, Object>>) s.get("history"));
-      byte[] best = r.files().get(BEST_WEIGHTS);
-      Map<String, float[]> bestWeights = null;
-      if (best != null) {
-        bestWeights = new LinkedHashMap<>();
-        for (var e : SafeTensors.read(best).tensors().entrySet()) bestWeights.put(e.getKey(), e.getValue().values());
-      }
-      double bestScore = s.get("best_score") == null ? Double.NEGATIVE_INFINITY : ((Number) s.get("best_score")).doubleValue();
-      stopping.restore(bestScore, ((Number) s.get("best_epoch")).intValue(), auc, bestWeights);
-    }
-
-    private byte[] safetensors(Map<String, float[]> weights) {
-      Map<String, SafeTensors.Tensor> t = new LinkedHashMap<>();
-      weights.forEach((name, v) -> t.put(name, new SafeTensors.Tensor(model.parameters().get(name).shape().getShape(), v)));
-      return SafeTensors.write(t, Map.of());
-    }
-
-    /** Worker 0's report: the final (best) weights go to the checkpoint store, the rest is JSON. */
-    private String result() throws IOException {
-      Map<String, Object> r = loopState();
-      r.put("steps", trainer.stepCount());
-      r.putAll(times.report());
-      r.put("rows", rows.size());
-      if (rank == 0) {
-        Map<String, byte[]> extra = new LinkedHashMap<>();
-        extra.put(BEST_WEIGHTS, safetensors(model.weightsByName()));
-        checkpoints.save(trainer, loopState(), extra);
-        checkpoints.writeMarker("FINISHED", String.valueOf(trainer.stepCount()));
-      }
-      return Json.write(r);
-    }
   }
+
+  /** Worker 0's result, returned through the barrier stage: the loop's final state, steps, step times, rows held. */
+  record WorkerReport(LoopState loop, long steps, StepTimes.Report times, long rows) {}
 }

@@ -1,5 +1,6 @@
 package io.infnet.jobs.train;
 
+import io.infnet.model.train.MetricRecord;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.infnet.jobs.train;
 
 import io.infnet.jobs.dist.DistributedTrainer;
+import io.infnet.model.train.MetricRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

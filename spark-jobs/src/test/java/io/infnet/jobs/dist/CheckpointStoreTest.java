@@ -10,6 +10,8 @@ import io.infnet.model.ModelSpec;
 import io.infnet.model.Models;
 import io.infnet.model.RankingModel;
 import io.infnet.model.data.Batch;
+import io.infnet.model.train.LoopState;
+import io.infnet.model.train.MetricRecord;
 import io.infnet.model.train.Trainer;
 import io.infnet.model.train.TrainingOptions;
 import io.infnet.schema.FeatureSchema;
@@ -50,13 +52,16 @@ class CheckpointStoreTest {
     double nextLoss;
     try (RankingModel model = Models.create(ModelSpec.from(CONFIG, SCHEMA), 1); Trainer t = trainer(model)) {
       t.step(batch());
-      store.save(t, Map.of("epochs_done", 1), Map.of("extra.bin", new byte[] {1, 2, 3}));
+      store.save(t, new LoopState(1, 0.7, 1, Map.of("click", 0.7), List.of(new MetricRecord(1, 1, "valid", "click", "auc", Double.NaN)), 0, 0),
+          Map.of("extra.bin", new byte[] {1, 2, 3}));
       nextLoss = t.computeGradients(batch()).loss();
     }
     assertEquals(Optional.of(1L), store.latestStep());
     try (RankingModel model = Models.create(ModelSpec.from(CONFIG, SCHEMA), 99); Trainer t = trainer(model)) {
       CheckpointStore.Restored r = store.restore(t, 1, List.of("extra.bin"));
-      assertEquals(1, ((Number) r.loopState().get("epochs_done")).intValue());
+      assertEquals(1, r.loopState().epochsDone());
+      assertEquals(Map.of("click", 0.7), r.loopState().bestAuc());
+      assertTrue(Double.isNaN(r.loopState().history().get(0).value()), "an undefined metric stays NaN through JSON");
       assertEquals(3, r.files().get("extra.bin").length);
       assertEquals(1, t.stepCount());
       assertEquals(nextLoss, t.computeGradients(batch()).loss(), 0.0, "restored weights continue exactly");
@@ -68,7 +73,7 @@ class CheckpointStoreTest {
     CheckpointStore store = new CheckpointStore(dir.resolve("run").toString(), new Configuration());
     try (RankingModel model = Models.create(ModelSpec.from(CONFIG, SCHEMA), 1); Trainer t = trainer(model)) {
       t.step(batch());
-      store.save(t, Map.of("epochs_done", 0), Map.of());
+      store.save(t, LoopState.initial(), Map.of());
     }
     Path weights;
     try (var files = Files.walk(dir.resolve("run/step-1"))) {
@@ -92,7 +97,7 @@ class CheckpointStoreTest {
     try (RankingModel model = Models.create(ModelSpec.from(CONFIG, SCHEMA), 1); Trainer t = trainer(model)) {
       for (int i = 0; i < 4; i++) {
         t.step(batch());
-        store.save(t, Map.of("epochs_done", 0), Map.of());
+        store.save(t, LoopState.initial(), Map.of());
       }
     }
     try (var entries = Files.list(dir.resolve("run"))) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.infnet.model.train.MetricRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
