@@ -10,6 +10,16 @@ import static io.infnet.config.ValueType.mapOf;
 import static io.infnet.config.ValueType.names;
 import static io.infnet.config.ValueType.text;
 
+import io.infnet.config.choices.DeviceKind;
+import io.infnet.config.choices.EmbeddingLayout;
+import io.infnet.config.choices.LrSchedule;
+import io.infnet.config.choices.ModelType;
+import io.infnet.config.choices.OptimizerKind;
+import io.infnet.config.choices.OutOfRangeIds;
+import io.infnet.config.choices.PguProxies;
+import io.infnet.config.choices.SeqProxyPool;
+import io.infnet.config.choices.SequencePooling;
+import io.infnet.config.choices.Split;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -113,8 +123,8 @@ public final class Keys {
       "Loss weight λ_k per task (absent = 1).");
 
   // ---- model ----------------------------------------------------------------------------------------
-  public static final ConfigKey<String> MODEL_TYPE = key("model.type", choice("infnet", "shared_bottom", "mmoe", "ple", "dcnv2", "full_attention"),
-      "infnet", "Model family: INFNet or one of the baselines it must beat (full_attention: self-attention over all tokens, the cost comparison).");
+  public static final ConfigKey<ModelType> MODEL_TYPE = key("model.type", choice(ModelType.class),
+      ModelType.INFNET, "Model family: INFNet or one of the baselines it must beat (full_attention: self-attention over all tokens, the cost comparison).");
   public static final ConfigKey<Integer> MODEL_DIM = key("model.dim", integer(2, 4096), 32, "Token width d.");
   public static final ConfigKey<Integer> MODEL_BLOCKS = key("model.blocks", integer(1, 64), 2, "Stacked INFNet blocks N.");
   public static final ConfigKey<Integer> MODEL_HEADS = key("model.heads", integer(1, 64), 2, "Attention heads h (must divide model.dim).");
@@ -127,14 +137,14 @@ public final class Keys {
       "Ablation switch: false = PGU replaced by identity.");
   public static final ConfigKey<Boolean> MODEL_HETEROGENEOUS_FLOW = key("model.heterogeneous_flow", bool(), true,
       "Ablation switch: false = every cross-attention replaced by the masked mean of its keys.");
-  public static final ConfigKey<String> MODEL_SEQ_PROXY_POOL = key("model.seq_proxy_pool", choice("mean", "sum"), "mean",
+  public static final ConfigKey<SeqProxyPool> MODEL_SEQ_PROXY_POOL = key("model.seq_proxy_pool", choice(SeqProxyPool.class), SeqProxyPool.MEAN,
       "Sequence proxy pooling (sum is the paper's literal choice).");
   public static final ConfigKey<Boolean> MODEL_SHARE_KV = key("model.share_kv", bool(), false,
       "Share K/V projections per source type across the cross-attention calls.");
-  public static final ConfigKey<String> MODEL_PGU_PROXIES = key("model.pgu_proxies", choice("updated", "input"), "updated",
+  public static final ConfigKey<PguProxies> MODEL_PGU_PROXIES = key("model.pgu_proxies", choice(PguProxies.class), PguProxies.UPDATED,
       "Which proxies gate the PGU: the block's updated ones or its inputs.");
-  public static final ConfigKey<String> MODEL_EMBEDDING_LAYOUT = key("model.embedding_layout", choice("offset", "per_field"),
-      "offset", "One offset embedding table for all fields, or one table per field.");
+  public static final ConfigKey<EmbeddingLayout> MODEL_EMBEDDING_LAYOUT = key("model.embedding_layout", choice(EmbeddingLayout.class),
+      EmbeddingLayout.OFFSET, "One offset embedding table for all fields, or one table per field.");
   public static final ConfigKey<Boolean> MODEL_TIME_GAP = key("model.time_gap", bool(), true,
       "Add a time-gap bucket embedding to sequence tokens (needs features.gap_buckets > 0).");
   public static final ConfigKey<Integer> MODEL_TOWER_HIDDEN = key("model.tower_hidden", integer(1, 65536), 64, "Task tower hidden width.");
@@ -146,9 +156,9 @@ public final class Keys {
   public static final ConfigKey<Integer> MODEL_PGU_HIDDEN = key("model.pgu_hidden", integer(0, 65536), 0,
       "Hidden width of the PGU gate MLP (0 = 2·model.dim, the spec's default).");
   public static final ConfigKey<Double> MODEL_DROPOUT = key("model.dropout", decimal(0, 0.95), 0.0, "Dropout in towers and MLPs.");
-  public static final ConfigKey<String> MODEL_SEQUENCE_POOLING = key("model.sequence_pooling", choice("din", "mean"), "din",
+  public static final ConfigKey<SequencePooling> MODEL_SEQUENCE_POOLING = key("model.sequence_pooling", choice(SequencePooling.class), SequencePooling.DIN,
       "Baselines: DIN-style target attention over sequences, or mean pooling.");
-  public static final ConfigKey<String> MODEL_OUT_OF_RANGE_IDS = key("model.out_of_range_ids", choice("error", "oov"), "error",
+  public static final ConfigKey<OutOfRangeIds> MODEL_OUT_OF_RANGE_IDS = key("model.out_of_range_ids", choice(OutOfRangeIds.class), OutOfRangeIds.ERROR,
       "An id outside a field's vocabulary: stop with an error naming the field, or map it to OOV (0) and count it.");
   public static final ConfigKey<Integer> MODEL_EXPERTS = key("model.experts", integer(1, 64), 4, "MMoE/PLE experts (per group for PLE).");
   public static final ConfigKey<Integer> MODEL_PLE_LEVELS = key("model.ple_levels", integer(1, 16), 2,
@@ -162,10 +172,10 @@ public final class Keys {
   public static final ConfigKey<Long> TRAIN_MAX_STEPS = key("train.max_steps", longInteger(0, Long.MAX_VALUE), 0L,
       "Stop after this many steps (0 = no limit).");
   public static final ConfigKey<Integer> TRAIN_BATCH_SIZE = key("train.batch_size", integer(1, 1 << 22), 1024, "Global batch size.");
-  public static final ConfigKey<String> TRAIN_OPTIMIZER = key("train.optimizer", choice("adam", "adamw", "adagrad"), "adam", "Optimizer.");
+  public static final ConfigKey<OptimizerKind> TRAIN_OPTIMIZER = key("train.optimizer", choice(OptimizerKind.class), OptimizerKind.ADAM, "Optimizer.");
   public static final ConfigKey<Double> TRAIN_LEARNING_RATE = key("train.learning_rate", decimal(1e-9, 10), 0.002, "Peak learning rate.");
   public static final ConfigKey<Integer> TRAIN_WARMUP_STEPS = key("train.warmup_steps", integer(0, MAX), 50, "Linear warmup steps.");
-  public static final ConfigKey<String> TRAIN_LR_SCHEDULE = key("train.lr_schedule", choice("cosine", "constant"), "cosine",
+  public static final ConfigKey<LrSchedule> TRAIN_LR_SCHEDULE = key("train.lr_schedule", choice(LrSchedule.class), LrSchedule.COSINE,
       "Decay after warmup.");
   public static final ConfigKey<Double> TRAIN_WEIGHT_DECAY = key("train.weight_decay", decimal(0, 10), 0.0, "L2 / decoupled weight decay.");
   public static final ConfigKey<Double> TRAIN_GRAD_CLIP = key("train.grad_clip_norm", decimal(0, 1e9), 5.0,
@@ -184,14 +194,14 @@ public final class Keys {
       "Record the mean training loss in training_runs every this many steps.");
   public static final ConfigKey<Integer> TRAIN_THREADS = key("train.threads", integer(0, 1024), 0,
       "Intra-op threads per worker (0 = cores of the JVM).");
-  public static final ConfigKey<String> TRAIN_DEVICE = key("train.device", choice("cpu", "gpu"), "cpu",
+  public static final ConfigKey<DeviceKind> TRAIN_DEVICE = key("train.device", choice(DeviceKind.class), DeviceKind.CPU,
       "Training device: gpu puts each worker on the GPU Spark assigned to its task (else GPU 0) and fails before the first step if libtorch sees none (CUDA build: see README, GPU; untested here).");
 
   // ---- evaluation and scoring -------------------------------------------------------------------------
-  public static final ConfigKey<String> EVALUATE_SPLIT = key("evaluate.split", choice("valid", "test"), "test", "Split evaluated.");
+  public static final ConfigKey<Split> EVALUATE_SPLIT = key("evaluate.split", choice(Split.class, Split.VALID, Split.TEST), Split.TEST, "Split evaluated.");
   public static final ConfigKey<String> SCORE_MODEL = key("score.model", text(false), "latest",
       "Model version to score with: latest, production, or a version number.");
-  public static final ConfigKey<String> SCORE_SPLIT = key("score.split", choice("train", "valid", "test", "all"), "test",
+  public static final ConfigKey<Split> SCORE_SPLIT = key("score.split", choice(Split.class), Split.TEST,
       "Rows of the feature table to score.");
   public static final ConfigKey<String> SCORE_FROM_DATE = key("score.from_date", date(true), "",
       "Score only rows on or after this date (empty = no bound); the nightly DAG passes the run's date.");

@@ -1,5 +1,6 @@
 package io.infnet.config;
 
+import io.infnet.config.choices.Choice;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -120,6 +121,27 @@ public abstract class ValueType<T> {
         String s = raw == null ? "" : String.valueOf(raw).trim();
         if (!allowed.contains(s)) throw invalid();
         return s;
+      }
+    };
+  }
+
+  /** One of an enum's constants (all, or the {@code allowed} subset), written and read as lower-case names. */
+  @SafeVarargs
+  public static <E extends Enum<E> & Choice> ValueType<E> choice(Class<E> type, E... allowed) {
+    List<E> values = allowed.length > 0 ? List.of(allowed) : List.of(type.getEnumConstants());
+    List<String> names = values.stream().map(Choice::configName).toList();
+    return new ValueType<>("one of " + String.join(", ", names)) {
+      @Override
+      public E parse(Object raw) {
+        if (type.isInstance(raw) && values.contains(type.cast(raw))) return type.cast(raw);
+        int at = names.indexOf(raw == null ? "" : String.valueOf(raw).trim());
+        if (at < 0) throw invalid();
+        return values.get(at);
+      }
+
+      @Override
+      public Object plain(E value) {
+        return value.configName();
       }
     };
   }

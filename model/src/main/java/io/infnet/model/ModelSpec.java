@@ -3,6 +3,12 @@ package io.infnet.model;
 import io.infnet.config.ConfigKey;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.config.choices.EmbeddingLayout;
+import io.infnet.config.choices.ModelType;
+import io.infnet.config.choices.OutOfRangeIds;
+import io.infnet.config.choices.PguProxies;
+import io.infnet.config.choices.SeqProxyPool;
+import io.infnet.config.choices.SequencePooling;
 import io.infnet.schema.FeatureSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +23,7 @@ import java.util.Map;
  */
 public record ModelSpec(
     FeatureSchema schema,
-    String type,
+    ModelType type,
     int dim,
     int blocks,
     int heads,
@@ -26,18 +32,18 @@ public record ModelSpec(
     boolean taskTokens,
     boolean homogeneousFlow,
     boolean heterogeneousFlow,
-    String seqProxyPool,
+    SeqProxyPool seqProxyPool,
     boolean shareKv,
-    String pguProxies,
-    String embeddingLayout,
+    PguProxies pguProxies,
+    EmbeddingLayout embeddingLayout,
     boolean timeGap,
     int towerHidden,
     boolean inputNorm,
     double initStd,
     int pguHidden,
     double dropout,
-    String sequencePooling,
-    String outOfRangeIds,
+    SequencePooling sequencePooling,
+    OutOfRangeIds outOfRangeIds,
     int experts,
     int pleLevels,
     int crossLayers,
@@ -114,35 +120,39 @@ public record ModelSpec(
   /** Every model.* key by its config name, plus tasks.names and tasks.weights: the manifest's "model" section. */
   public Map<String, Object> toPlain() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put(Keys.MODEL_TYPE.name(), type);
-    m.put(Keys.MODEL_DIM.name(), dim);
-    m.put(Keys.MODEL_BLOCKS.name(), blocks);
-    m.put(Keys.MODEL_HEADS.name(), heads);
-    m.put(Keys.MODEL_CAT_PROXIES.name(), catProxies);
-    m.put(Keys.MODEL_SHARED_TASK_TOKENS.name(), sharedTaskTokens);
-    m.put(Keys.MODEL_TASK_TOKENS.name(), taskTokens);
-    m.put(Keys.MODEL_HOMOGENEOUS_FLOW.name(), homogeneousFlow);
-    m.put(Keys.MODEL_HETEROGENEOUS_FLOW.name(), heterogeneousFlow);
-    m.put(Keys.MODEL_SEQ_PROXY_POOL.name(), seqProxyPool);
-    m.put(Keys.MODEL_SHARE_KV.name(), shareKv);
-    m.put(Keys.MODEL_PGU_PROXIES.name(), pguProxies);
-    m.put(Keys.MODEL_EMBEDDING_LAYOUT.name(), embeddingLayout);
-    m.put(Keys.MODEL_TIME_GAP.name(), timeGap);
-    m.put(Keys.MODEL_TOWER_HIDDEN.name(), towerHidden);
-    m.put(Keys.MODEL_INPUT_NORM.name(), inputNorm);
-    m.put(Keys.MODEL_INIT_STD.name(), initStd);
-    m.put(Keys.MODEL_PGU_HIDDEN.name(), pguHidden);
-    m.put(Keys.MODEL_DROPOUT.name(), dropout);
-    m.put(Keys.MODEL_SEQUENCE_POOLING.name(), sequencePooling);
-    m.put(Keys.MODEL_OUT_OF_RANGE_IDS.name(), outOfRangeIds);
-    m.put(Keys.MODEL_EXPERTS.name(), experts);
-    m.put(Keys.MODEL_PLE_LEVELS.name(), pleLevels);
-    m.put(Keys.MODEL_CROSS_LAYERS.name(), crossLayers);
+    put(m, Keys.MODEL_TYPE, type);
+    put(m, Keys.MODEL_DIM, dim);
+    put(m, Keys.MODEL_BLOCKS, blocks);
+    put(m, Keys.MODEL_HEADS, heads);
+    put(m, Keys.MODEL_CAT_PROXIES, catProxies);
+    put(m, Keys.MODEL_SHARED_TASK_TOKENS, sharedTaskTokens);
+    put(m, Keys.MODEL_TASK_TOKENS, taskTokens);
+    put(m, Keys.MODEL_HOMOGENEOUS_FLOW, homogeneousFlow);
+    put(m, Keys.MODEL_HETEROGENEOUS_FLOW, heterogeneousFlow);
+    put(m, Keys.MODEL_SEQ_PROXY_POOL, seqProxyPool);
+    put(m, Keys.MODEL_SHARE_KV, shareKv);
+    put(m, Keys.MODEL_PGU_PROXIES, pguProxies);
+    put(m, Keys.MODEL_EMBEDDING_LAYOUT, embeddingLayout);
+    put(m, Keys.MODEL_TIME_GAP, timeGap);
+    put(m, Keys.MODEL_TOWER_HIDDEN, towerHidden);
+    put(m, Keys.MODEL_INPUT_NORM, inputNorm);
+    put(m, Keys.MODEL_INIT_STD, initStd);
+    put(m, Keys.MODEL_PGU_HIDDEN, pguHidden);
+    put(m, Keys.MODEL_DROPOUT, dropout);
+    put(m, Keys.MODEL_SEQUENCE_POOLING, sequencePooling);
+    put(m, Keys.MODEL_OUT_OF_RANGE_IDS, outOfRangeIds);
+    put(m, Keys.MODEL_EXPERTS, experts);
+    put(m, Keys.MODEL_PLE_LEVELS, pleLevels);
+    put(m, Keys.MODEL_CROSS_LAYERS, crossLayers);
     m.put(Keys.TASKS.name(), schema.tasks());
     Map<String, Double> weights = new LinkedHashMap<>();
     for (int k = 0; k < taskWeights.size(); k++) weights.put(schema.tasks().get(k), taskWeights.get(k));
     m.put(Keys.TASK_WEIGHTS.name(), weights);
     return m;
+  }
+
+  private static <T> void put(Map<String, Object> plain, ConfigKey<T> key, T value) {
+    plain.put(key.name(), key.type().plain(value));
   }
 
   /** A copy with one architecture change, for ablations and tests, e.g. {@code spec.with("model.blocks=1")}. */
@@ -158,7 +168,7 @@ public record ModelSpec(
 
   /** Whether ids outside a field's vocabulary are mapped to OOV (model.out_of_range_ids=oov) instead of refused. */
   public boolean mapsOutOfRangeToOov() {
-    return "oov".equals(outOfRangeIds);
+    return outOfRangeIds == OutOfRangeIds.OOV;
   }
 
   /** The PGU gate MLP's hidden width: model.pgu_hidden, or 2d when 0. */

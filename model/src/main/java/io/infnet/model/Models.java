@@ -24,13 +24,12 @@ public final class Models {
 
   static RankingNetwork network(ModelSpec spec) {
     return switch (spec.type()) {
-      case "infnet" -> new InfnetNetwork(spec);
-      case "shared_bottom" -> new SharedBottomNetwork(spec);
-      case "mmoe" -> new MmoeNetwork(spec);
-      case "ple" -> new PleNetwork(spec);
-      case "dcnv2" -> new DcnV2Network(spec);
-      case "full_attention" -> new FullAttentionNetwork(spec);
-      default -> throw new IllegalArgumentException("unknown model.type '" + spec.type() + "'");
+      case INFNET -> new InfnetNetwork(spec);
+      case SHARED_BOTTOM -> new SharedBottomNetwork(spec);
+      case MMOE -> new MmoeNetwork(spec);
+      case PLE -> new PleNetwork(spec);
+      case DCNV2 -> new DcnV2Network(spec);
+      case FULL_ATTENTION -> new FullAttentionNetwork(spec);
     };
   }
 }

@@ -1,6 +1,7 @@
 package io.infnet.model.bench;
 
 import io.infnet.config.InfnetConfig;
+import io.infnet.config.choices.ModelType;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.Models;
 import io.infnet.model.NetworkModel;
@@ -44,7 +45,7 @@ final class ModelRun implements AutoCloseable {
 
   /** INFNet: the whole batch. Full attention: the largest power of two whose h·N² float scores fit the budget. */
   private static int chunkRows(ModelSpec spec, int batchRows) {
-    if (!"full_attention".equals(spec.type())) return batchRows;
+    if (spec.type() != ModelType.FULL_ATTENTION) return batchRows;
     long tokens = spec.schema().fields().size() + spec.taskCount()
         + spec.schema().sequences().stream().mapToLong(s -> s.maxLength()).sum();
     long perRow = spec.heads() * tokens * tokens * Float.BYTES;

@@ -3,6 +3,7 @@ package io.infnet.model.compare;
 import ai.djl.Device;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.config.choices.DeviceKind;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.Models;
 import io.infnet.model.NetworkModel;
@@ -113,7 +114,7 @@ public final class ModelComparison {
     ModelSpec spec = ModelSpec.from(c, schema);
     TrainingOptions options = TrainingOptions.from(c);
     int batchSize = c.get(Keys.TRAIN_BATCH_SIZE);
-    Device device = "gpu".equals(c.get(Keys.TRAIN_DEVICE)) ? Device.gpu() : Device.cpu();
+    Device device = c.get(Keys.TRAIN_DEVICE) == DeviceKind.GPU ? Device.gpu() : Device.cpu();
     try (NetworkModel model = (NetworkModel) Models.create(spec, seed, device); Trainer trainer = new Trainer(model, options)) {
       GradientMeter meter = new GradientMeter(trainer);
       int[] epochCounter = {0};

@@ -37,7 +37,7 @@ public final class ModelExport {
     for (NamedParameter p : network.parameters().values()) {
       tensors.put(p.name(), new SafeTensors.Tensor(p.shape().getShape(), network.weights(p.name())));
     }
-    byte[] weights = SafeTensors.write(tensors, Map.of("format", FORMAT, "model_type", model.spec().type()));
+    byte[] weights = SafeTensors.write(tensors, Map.of("format", FORMAT, "model_type", model.spec().type().configName()));
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("format", FORMAT);
     manifest.put("model", model.spec().toPlain());
@@ -66,6 +66,12 @@ public final class ModelExport {
     return load(dir);
   }
 
+  /** The architecture a manifest records, read without loading (or even reading) the weights. */
+  public static ModelSpec specOf(byte[] manifestJson) {
+    Map<String, Object> manifest = parseManifest(new String(manifestJson, StandardCharsets.UTF_8));
+    return ModelSpec.fromPlain(plainMap(manifest.get("model")), schemaOf(manifest));
+  }
+
   /** Loads from bytes (executors receive them by broadcast). */
   public static RankingModel load(byte[] manifestJson, byte[] safetensors) {
     Map<String, Object> manifest = parseManifest(new String(manifestJson, StandardCharsets.UTF_8));
@@ -75,7 +81,7 @@ public final class ModelExport {
       throw new IllegalArgumentException(WEIGHTS_FILE + " is corrupted or was modified: sha256 " + actualSha
           + ", the manifest records " + expectedSha);
     }
-    ModelSpec spec = ModelSpec.fromPlain(plainMap(manifest.get("model")), schemaOf(manifest));
+    ModelSpec spec = specOf(manifestJson);
     NetworkModel model = (NetworkModel) Models.create(spec, 0);
     try {
       Map<String, float[]> weights = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.infnet.config.choices.EmbeddingLayout;
 import io.infnet.schema.FeatureSchema;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,8 +26,8 @@ public final class FeatureEmbedding extends Module {
   private final long[] offsets;
   private final List<Parameter> tables = new ArrayList<>();
 
-  public FeatureEmbedding(FeatureSchema schema, int dim, String layout, double initStd) {
-    this.offsetLayout = "offset".equals(layout);
+  public FeatureEmbedding(FeatureSchema schema, int dim, EmbeddingLayout layout, double initStd) {
+    this.offsetLayout = layout == EmbeddingLayout.OFFSET;
     this.dim = dim;
     List<FeatureSchema.Field> fields = schema.fields();
     this.offsets = new long[fields.size()];

@@ -1,6 +1,7 @@
 package io.infnet.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import io.infnet.config.choices.SequencePooling;
 import io.infnet.model.ModelSpec;
 import io.infnet.schema.FeatureSchema;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ public abstract class FlatInputNetwork extends RankingNetwork {
     FeatureSchema schema = spec.schema();
     this.tokens = child("tokens", new FeatureTokens(spec));
     this.targetFields = schema.sequences().stream().mapToInt(s -> schema.fieldIndex(s.fields().get(0))).toArray();
-    if ("din".equals(spec.sequencePooling())) {
+    if (spec.sequencePooling() == SequencePooling.DIN) {
       for (FeatureSchema.Sequence s : schema.sequences()) poolings.add(child("pool_" + s.name(), new TargetAttentionPooling(spec.dim())));
     }
   }

@@ -63,9 +63,9 @@ public final class ForwardFlops {
   public static List<Term> of(ModelSpec spec, Form form) {
     List<Term> terms = new ArrayList<>(eventProjections(spec));
     switch (spec.type()) {
-      case "infnet" -> infnet(spec, form, terms);
-      case "full_attention" -> fullAttention(spec, terms);
-      default -> throw new IllegalArgumentException("no FLOP formula for model.type " + spec.type());
+      case INFNET -> infnet(spec, form, terms);
+      case FULL_ATTENTION -> fullAttention(spec, terms);
+      default -> throw new IllegalArgumentException("no FLOP formula for model.type " + spec.type().configName());
     }
     long d = spec.dim();
     terms.add(new Term(Component.TOWERS, "towers", 0, 0, false,

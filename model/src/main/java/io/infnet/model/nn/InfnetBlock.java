@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.infnet.config.choices.PguProxies;
 import io.infnet.model.ModelSpec;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -49,7 +50,7 @@ public final class InfnetBlock extends Module {
   public InfnetBlock(ModelSpec spec, Set<TokenType> outputs, Set<TokenType> present, Map<TokenType, Integer> proxyCounts) {
     this.heterogeneous = spec.heterogeneousFlow();
     this.homogeneous = spec.homogeneousFlow();
-    this.gateWithUpdatedProxies = "updated".equals(spec.pguProxies());
+    this.gateWithUpdatedProxies = spec.pguProxies() == PguProxies.UPDATED;
     this.present = EnumSet.copyOf(present);
     this.outputs = EnumSet.copyOf(outputs);
     this.attended = attendedFor(outputs, spec);
@@ -80,7 +81,7 @@ public final class InfnetBlock extends Module {
   static Set<TokenType> attendedFor(Set<TokenType> outputs, ModelSpec spec) {
     Set<TokenType> a = EnumSet.noneOf(TokenType.class);
     for (TokenType t : outputs) if (t != CAT && t != SEQ) a.add(t);
-    if (spec.homogeneousFlow() && "updated".equals(spec.pguProxies())) {
+    if (spec.homogeneousFlow() && spec.pguProxies() == PguProxies.UPDATED) {
       for (TokenType y : TokenType.GATED) if (outputs.contains(y)) a.add(y.proxy());
     }
     return a;
@@ -96,7 +97,7 @@ public final class InfnetBlock extends Module {
     for (TokenType y : TokenType.GATED) {
       if (!outputs.contains(y)) continue;
       in.add(y);
-      if (spec.homogeneousFlow() && !"updated".equals(spec.pguProxies())) in.add(y.proxy());
+      if (spec.homogeneousFlow() && spec.pguProxies() != PguProxies.UPDATED) in.add(y.proxy());
     }
     in.retainAll(present);
     return in;

@@ -9,6 +9,7 @@ import static io.infnet.model.nn.TokenType.TASK_PROXY;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import io.infnet.config.choices.SeqProxyPool;
 import io.infnet.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -135,7 +136,7 @@ public final class InfnetNetwork extends RankingNetwork {
 
   /** S̃: per sequence, the masked mean (or sum) of φ_seq over its events; an empty history gives 0. */
   private NDArray sequenceProxies(Pass pass, FeatureTokens.Tokens t) {
-    boolean sum = "sum".equals(spec.seqProxyPool());
+    boolean sum = spec.seqProxyPool() == SeqProxyPool.SUM;
     List<NDArray> pooled = new ArrayList<>();
     for (int s = 0; s < t.sequences().size(); s++) {
       NDArray phi = Ops.relu(seqProxy.apply(pass, t.sequences().get(s)));

@@ -1,5 +1,6 @@
 package io.infnet.model.train;
 
+import io.infnet.config.choices.OptimizerKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,11 +13,11 @@ final class Optimizer {
   private static final double BETA2 = 0.999;
   private static final double ADAM_EPSILON = 1e-8;
   private static final double ADAGRAD_EPSILON = 1e-10;
-  private final String kind;
+  private final OptimizerKind kind;
   private final double weightDecay;
   private final Map<String, float[]> state = new LinkedHashMap<>(); // "<slot>/<parameter>" -> values
 
-  Optimizer(String kind, double weightDecay) {
+  Optimizer(OptimizerKind kind, double weightDecay) {
     this.kind = kind;
     this.weightDecay = weightDecay;
   }
@@ -30,9 +31,8 @@ final class Optimizer {
   void update(String name, float[] weights, float[] gradient, double scale, double lr, long step) {
     double decay = decays(name) ? weightDecay : 0;
     switch (kind) {
-      case "adam", "adamw" -> adam(name, weights, gradient, scale, lr, step, decay, "adamw".equals(kind));
-      case "adagrad" -> adagrad(name, weights, gradient, scale, lr, decay);
-      default -> throw new IllegalStateException("unknown optimizer " + kind);
+      case ADAM, ADAMW -> adam(name, weights, gradient, scale, lr, step, decay, kind == OptimizerKind.ADAMW);
+      case ADAGRAD -> adagrad(name, weights, gradient, scale, lr, decay);
     }
   }
 

@@ -197,8 +197,8 @@ public final class Trainer implements AutoCloseable {
     Map<String, SafeTensors.Tensor> state = new LinkedHashMap<>();
     optimizer.state().forEach((k, v) -> state.put(k, new SafeTensors.Tensor(new long[] {v.length}, v.clone())));
     Files.write(dir.resolve("optimizer.safetensors"), SafeTensors.write(state, Map.of()));
-    TrainerState meta = new TrainerState(CHECKPOINT_FORMAT, step, options.totalSteps(), options.optimizer(), options.seed(),
-        model.spec().type(), model.parameterCount());
+    TrainerState meta = new TrainerState(CHECKPOINT_FORMAT, step, options.totalSteps(), options.optimizer().configName(), options.seed(),
+        model.spec().type().configName(), model.parameterCount());
     Files.writeString(dir.resolve("trainer.json"), Jsons.write(meta), StandardCharsets.UTF_8);
   }
 
@@ -212,8 +212,8 @@ public final class Trainer implements AutoCloseable {
     if (!CHECKPOINT_FORMAT.equals(meta.format())) {
       throw new IOException("not an INFNet checkpoint (format " + meta.format() + ") in " + dir);
     }
-    if (!options.optimizer().equals(meta.optimizer())) {
-      throw new IOException("checkpoint " + dir + " was written by optimizer " + meta.optimizer() + ", this trainer uses " + options.optimizer());
+    if (!options.optimizer().configName().equals(meta.optimizer())) {
+      throw new IOException("checkpoint " + dir + " was written by optimizer " + meta.optimizer() + ", this trainer uses " + options.optimizer().configName());
     }
     model.setWeights(SafeTensors.read(Files.readAllBytes(dir.resolve("weights.safetensors"))).values());
     optimizer.loadState(SafeTensors.read(Files.readAllBytes(dir.resolve("optimizer.safetensors"))).values());

@@ -2,6 +2,8 @@ package io.infnet.model.train;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.config.choices.LrSchedule;
+import io.infnet.config.choices.OptimizerKind;
 
 /**
  * How to train (the train.* keys that the trainer and the loop read).
@@ -12,10 +14,10 @@ import io.infnet.config.Keys;
  * @param threads    intra-op threads of the engine, 0 = leave the engine's default (cores of the JVM)
  */
 public record TrainingOptions(
-    String optimizer,
+    OptimizerKind optimizer,
     double learningRate,
     int warmupSteps,
-    String lrSchedule,
+    LrSchedule lrSchedule,
     double weightDecay,
     double gradClipNorm,
     int patience,
@@ -24,15 +26,6 @@ public record TrainingOptions(
     long totalSteps,
     long seed,
     int threads) {
-
-  public TrainingOptions {
-    if (!java.util.List.of("adam", "adamw", "adagrad").contains(optimizer)) {
-      throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (adam, adamw, adagrad)");
-    }
-    if (!java.util.List.of("cosine", "constant").contains(lrSchedule)) {
-      throw new IllegalArgumentException("unknown lr schedule '" + lrSchedule + "' (cosine, constant)");
-    }
-  }
 
   public static TrainingOptions from(InfnetConfig config) {
     long maxSteps = config.get(Keys.TRAIN_MAX_STEPS);
@@ -50,7 +43,7 @@ public record TrainingOptions(
   /** The learning rate of (0-based) step t: linear warmup to the peak, then cosine decay to 0 at totalSteps. */
   public double learningRateAt(long step) {
     double warm = warmupSteps > 0 && step < warmupSteps ? (step + 1.0) / warmupSteps : 1.0;
-    if (!"cosine".equals(lrSchedule) || totalSteps <= warmupSteps || step < warmupSteps) return learningRate * warm;
+    if (lrSchedule != LrSchedule.COSINE || totalSteps <= warmupSteps || step < warmupSteps) return learningRate * warm;
     double progress = Math.min(1.0, (double) (step - warmupSteps) / (totalSteps - warmupSteps));
     return learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
   }

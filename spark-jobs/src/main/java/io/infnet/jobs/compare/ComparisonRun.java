@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.config.choices.Split;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.data.RowBatches;
@@ -100,9 +101,9 @@ public final class ComparisonRun {
     RowBatches rows = new RowBatches(schema, true);
     List<String> oracleColumns = oracleColumns(snapshot, schema);
     long start = System.nanoTime();
-    ExampleSet train = load(snapshot, "train", rows, List.of());
-    ExampleSet valid = load(snapshot, "valid", rows, List.of());
-    ExampleSet test = load(snapshot, "test", rows, oracleColumns);
+    ExampleSet train = load(snapshot, Split.TRAIN, rows, List.of());
+    ExampleSet valid = load(snapshot, Split.VALID, rows, List.of());
+    ExampleSet test = load(snapshot, Split.TEST, rows, oracleColumns);
     if (train.size() == 0 || valid.size() == 0 || test.size() == 0) {
       throw new JobFailure("feature table " + snapshot.path() + " has an empty split (train " + train.size() + ", valid "
           + valid.size() + ", test " + test.size() + " rows): compare needs all three");
@@ -117,7 +118,7 @@ public final class ComparisonRun {
    * Rows of one split ordered by (date, user_id, time_ms), so that the order does not depend on Spark's
    * partitioning, with each row's user and, when asked, its oracle columns.
    */
-  private static ExampleSet load(FeatureSnapshot snapshot, String split, RowBatches rows, List<String> oracleColumns) {
+  private static ExampleSet load(FeatureSnapshot snapshot, Split split, RowBatches rows, List<String> oracleColumns) {
     List<Column> columns = new ArrayList<>();
     for (String c : rows.columns()) columns.add(col(c));
     columns.add(col("user_id").cast("long"));

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.config.choices.Split;
 import io.infnet.features.FeatureTables;
 import io.infnet.jobs.JobFailure;
 import io.infnet.schema.FeatureSchema;
@@ -94,10 +95,10 @@ public final class FeatureSnapshot {
     return spark.read().format("delta").option("versionAsOf", version).load(path);
   }
 
-  /** Rows of one split ("train", "valid", "test"), or every row for "all". */
-  public Dataset<Row> split(String split) {
+  /** Rows of one split, or every row for {@link Split#ALL}. */
+  public Dataset<Row> split(Split split) {
     Dataset<Row> all = table();
-    return split.equals("all") ? all : all.where(col("split").equalTo(split));
+    return split == Split.ALL ? all : all.where(col("split").equalTo(split.configName()));
   }
 
 }

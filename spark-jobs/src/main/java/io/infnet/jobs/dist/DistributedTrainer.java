@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.config.choices.OutOfRangeIds;
+import io.infnet.config.choices.Split;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.data.RowBatches;
@@ -73,12 +75,12 @@ public final class DistributedTrainer {
       String checkpointDir, PrintStream out) throws IOException {
     int workers = config.get(Keys.TRAIN_WORKERS);
     checkPlacement(spark, config, workers);
-    RowBatches batches = new RowBatches(schema, config.get(Keys.MODEL_OUT_OF_RANGE_IDS).equals("oov"));
+    RowBatches batches = new RowBatches(schema, config.get(Keys.MODEL_OUT_OF_RANGE_IDS) == OutOfRangeIds.OOV);
     Column[] columns = batches.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
     long seed = config.get(Keys.TRAIN_SEED);
 
     // Global positions: a seeded hash order, numbered once; then each worker's rows, in position order.
-    JavaPairRDD<Long, Row> positioned = snapshot.split("train")
+    JavaPairRDD<Long, Row> positioned = snapshot.split(Split.TRAIN)
         .orderBy(xxhash64(col("user_id"), col("video_id"), col("time_ms"), lit(seed)), col("user_id"), col("video_id"), col("time_ms"))
         .select(columns).javaRDD().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
     long rows = positioned.count();
@@ -86,7 +88,7 @@ public final class DistributedTrainer {
     JavaRDD<Row> laidOut = positioned.repartitionAndSortWithinPartitions(new OwnerPartitioner(schedule, workers)).values();
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<List<Row>> valid = jsc.broadcast(new ArrayList<>(snapshot.split("valid").select(columns).collectAsList()));
+    Broadcast<List<Row>> valid = jsc.broadcast(new ArrayList<>(snapshot.split(Split.VALID).select(columns).collectAsList()));
     WorkerPlan plan = new WorkerPlan(config.toJson(), schema.toJson(), rows, workers, SHUFFLE_BLOCK,
         config.get(Keys.TRAIN_CHECKPOINT_EVERY), checkpointDir, new HadoopConfBytes(spark.sparkContext().hadoopConfiguration()));
     out.printf("train: %d worker(s), %,d rows, %d steps/epoch, global batch %d, checkpoints in %s%n", workers, rows,

@@ -2,6 +2,7 @@ package io.infnet.jobs.dist;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.infnet.config.choices.DeviceKind;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
@@ -14,8 +15,8 @@ import org.apache.spark.resource.ResourceInformation;
 final class TrainingDevice {
   private TrainingDevice() {}
 
-  static Device of(String configured, TaskContext task) {
-    if (configured.equals("cpu")) return Device.cpu();
+  static Device of(DeviceKind configured, TaskContext task) {
+    if (configured == DeviceKind.CPU) return Device.cpu();
     int visible = Engine.getInstance().getGpuCount();
     String executor = SparkEnv.get() == null ? "(no Spark)" : SparkEnv.get().executorId();
     if (visible == 0) {

@@ -3,6 +3,7 @@ package io.infnet.jobs.dist;
 import io.infnet.config.ConfigLoader;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.config.choices.OutOfRangeIds;
 import io.infnet.jobs.data.RowBatches;
 import io.infnet.json.Jsons;
 import io.infnet.model.ModelSpec;
@@ -68,7 +69,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     rows.forEachRemaining(mine::add);
     InfnetConfig config = ConfigLoader.fromJson(plan.configJson(), "training worker " + rank);
     FeatureSchema schema = FeatureSchema.fromJson(plan.schemaJson());
-    RowBatches batches = new RowBatches(schema, config.get(Keys.MODEL_OUT_OF_RANGE_IDS).equals("oov"));
+    RowBatches batches = new RowBatches(schema, config.get(Keys.MODEL_OUT_OF_RANGE_IDS) == OutOfRangeIds.OOV);
     try (PeerGroup peers = join(context, rank);
         NetworkModel model = (NetworkModel) Models.create(ModelSpec.from(config, schema), config.get(Keys.TRAIN_SEED),
             TrainingDevice.of(config.get(Keys.TRAIN_DEVICE), context));

@@ -2,6 +2,7 @@ package io.infnet.jobs.eval;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.config.choices.Split;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.registry.ModelRegistry;
 import io.infnet.jobs.score.BatchScorer;
@@ -52,16 +53,16 @@ public final class EvaluationRun {
 
   private EvaluationRun() {}
 
-  public static Result execute(SparkSession spark, InfnetConfig config, LakePaths lake, FeatureSnapshot snapshot, String split)
+  public static Result execute(SparkSession spark, InfnetConfig config, LakePaths lake, FeatureSnapshot snapshot, Split split)
       throws Exception {
     ScoringModel model = ScoringModel.open(spark, config, lake.models(), snapshot);
     List<String> keep = new ArrayList<>(List.of("user_id"));
     for (String t : model.schema().tasks()) keep.add(FeatureSchema.labelColumn(t));
     keep.addAll(oracleColumns(snapshot, model.schema().tasks()));
     Dataset<Row> scored = BatchScorer.score(spark, snapshot.split(split), model.artifact(), model.schema(),
-        config.get(Keys.SCORE_BATCH_SIZE), config.get(Keys.MODEL_OUT_OF_RANGE_IDS).equals("oov"), keep).cache();
+        config.get(Keys.SCORE_BATCH_SIZE), model.mapsOutOfRangeToOov(), keep).cache();
     try {
-      Result result = new Result(model.entry(), split, SplitEvaluator.evaluate(scored, model.schema().tasks()),
+      Result result = new Result(model.entry(), split.configName(), SplitEvaluator.evaluate(scored, model.schema().tasks()),
           SplitEvaluator.evaluateOracle(scored, model.schema().tasks()));
       append(spark, lake.evaluations(), snapshot, result);
       return result;

@@ -5,7 +5,7 @@ import io.infnet.config.Keys;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.registry.ModelRegistry;
-import io.infnet.model.RankingModel;
+import io.infnet.model.ModelSpec;
 import io.infnet.model.io.ModelExport;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
@@ -13,24 +13,34 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
-/** The registered model a scoring or evaluation run uses, checked against the feature table before any row is scored. */
-public record ScoringModel(ModelRegistry.Artifact artifact, FeatureSchema schema) {
+/**
+ * The registered model a scoring or evaluation run uses, checked against the feature table before any row is scored.
+ * Its architecture comes from the manifest alone: the driver never loads the weights.
+ */
+public record ScoringModel(ModelRegistry.Artifact artifact, ModelSpec spec) {
 
   public static ScoringModel open(SparkSession spark, InfnetConfig config, String modelsRoot, FeatureSnapshot snapshot)
       throws IOException {
     ModelRegistry registry = new ModelRegistry(modelsRoot, spark.sparkContext().hadoopConfiguration());
     ModelRegistry.Entry entry = registry.resolve(config.get(Keys.TRAIN_MODEL_NAME), config.get(Keys.SCORE_MODEL));
     ModelRegistry.Artifact artifact = registry.read(entry);
-    FeatureSchema modelSchema;
-    try (RankingModel model = ModelExport.load(artifact.manifest(), artifact.weights())) {
-      modelSchema = model.spec().schema();
-    }
+    FeatureSchema modelSchema = ModelExport.specOf(artifact.manifest()).schema();
     List<String> problems = differences(modelSchema, snapshot.schema());
     if (!problems.isEmpty()) {
       throw new JobFailure("model " + entry.name() + " v" + entry.version() + " does not fit feature table " + snapshot.path()
           + " (Delta version " + snapshot.version() + "): " + String.join("; ", problems));
     }
-    return new ScoringModel(artifact, modelSchema);
+    return new ScoringModel(artifact, ModelExport.specOf(artifact.manifest()));
+  }
+
+  /** The feature schema the model was trained on. */
+  public FeatureSchema schema() {
+    return spec.schema();
+  }
+
+  /** The model's own out-of-range-id policy (model.out_of_range_ids when it was trained), not today's config's. */
+  public boolean mapsOutOfRangeToOov() {
+    return spec.mapsOutOfRangeToOov();
   }
 
   public ModelRegistry.Entry entry() {

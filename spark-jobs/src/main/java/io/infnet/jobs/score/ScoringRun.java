@@ -29,8 +29,8 @@ public final class ScoringRun {
 
   public static Result execute(SparkSession spark, InfnetConfig config, LakePaths lake, FeatureSnapshot snapshot) throws Exception {
     ScoringModel model = ScoringModel.open(spark, config, lake.models(), snapshot);
-    String split = config.get(Keys.SCORE_SPLIT);
-    Dataset<Row> rows = snapshot.split(split);
+    String split = config.get(Keys.SCORE_SPLIT).configName();
+    Dataset<Row> rows = snapshot.split(config.get(Keys.SCORE_SPLIT));
     String from = config.get(Keys.SCORE_FROM_DATE);
     String to = config.get(Keys.SCORE_TO_DATE);
     if (!from.isEmpty()) rows = rows.where(col("date").geq(from));
@@ -40,7 +40,7 @@ public final class ScoringRun {
         + (from.isEmpty() && to.isEmpty() ? "" : " between score.from_date='" + from + "' and score.to_date='" + to + "'"));
 
     Dataset<Row> predictions = BatchScorer.score(spark, rows, model.artifact(), model.schema(), config.get(Keys.SCORE_BATCH_SIZE),
-            config.get(Keys.MODEL_OUT_OF_RANGE_IDS).equals("oov"), List.of("user_id", "video_id", "time_ms", "date"))
+            model.mapsOutOfRangeToOov(), List.of("user_id", "video_id", "time_ms", "date"))
         .withColumn("model_name", lit(model.entry().name()))
         .withColumn("model_version", lit(model.entry().version()))
         .withColumn("scored_at", lit(new Timestamp(System.currentTimeMillis())));

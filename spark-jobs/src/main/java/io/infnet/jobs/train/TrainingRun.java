@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Json;
 import io.infnet.config.Keys;
+import io.infnet.config.choices.Split;
 import io.infnet.jobs.BuildInfo;
 import io.infnet.jobs.JobContext;
 import io.infnet.jobs.JobFailure;
@@ -75,8 +76,8 @@ public final class TrainingRun {
     }
     FeatureSchema schema = snapshot.schemaFor(config.get(Keys.TASKS));
     Map<String, Long> rows = new LinkedHashMap<>();
-    rows.put("train", checkTrainable(snapshot.split("train"), schema.tasks(), "train", snapshot.path()));
-    rows.put("valid", checkTrainable(snapshot.split("valid"), List.of(), "valid", snapshot.path()));
+    rows.put("train", checkTrainable(snapshot.split(Split.TRAIN), schema.tasks(), "train", snapshot.path()));
+    rows.put("valid", checkTrainable(snapshot.split(Split.VALID), List.of(), "valid", snapshot.path()));
     Path runDir = new Path(runsDir, runId);
     if (!resume) writeRunFile(fs, runDir, runId, config, snapshot);
     context.out().printf("train: run %s on %s (Delta version %d): %,d train rows, %,d valid rows%n",
