@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.infnet.config.ConfigLoader;
+import io.infnet.config.InfnetConfig;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +23,8 @@ import java.util.Map;
  * The one JSON mapper for typed state that crosses a process or file boundary (loop state, worker reports,
  * checkpoint metadata): records in, records out, {@code snake_case} names. JSON has no NaN or infinity, so a
  * non-finite double is written as {@code null} and {@code null} reads back as NaN. Unknown properties are ignored, so
- * a newer writer's extra fields do not break an older reader.
+ * a newer writer's extra fields do not break an older reader. An {@link InfnetConfig} is written as its canonical
+ * plain form (every key) and read back validated, like a recorded config.
  */
 public final class Jsons {
   private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -32,6 +35,9 @@ public final class Jsons {
           .addSerializer(Double.TYPE, new NonFiniteAsNull())
           .addDeserializer(Double.class, new NullAsNaN())
           .addDeserializer(Double.TYPE, new NullAsNaN()))
+      .addModule(new SimpleModule("infnet-config")
+          .addSerializer(InfnetConfig.class, new ConfigAsObject())
+          .addDeserializer(InfnetConfig.class, new ConfigFromObject()))
       .build();
 
   private Jsons() {}
@@ -53,6 +59,20 @@ public final class Jsons {
     }
   }
 
+  /** The plain form (maps, lists, strings, numbers, booleans) of a record, to embed in a larger plain document. */
+  public static Object toPlain(Object value) {
+    return MAPPER.convertValue(value, Object.class);
+  }
+
+  /** Reads a record from its plain form (e.g. a section of a parsed document); {@code source} names it in errors. */
+  public static <T> T fromPlain(Object plain, Class<T> type, String source) {
+    try {
+      return MAPPER.convertValue(plain, type);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": not a valid " + type.getSimpleName() + " (" + e.getMessage() + ")", e);
+    }
+  }
+
   /** Reads a JSON object whose values are all {@code valueType}, in file order. */
   public static <V> Map<String, V> readMap(String json, Class<V> valueType, String source) {
     try {
@@ -71,6 +91,28 @@ public final class Jsons {
     public void serialize(Double value, JsonGenerator out, SerializerProvider provider) throws IOException {
       if (Double.isFinite(value)) out.writeNumber(value);
       else out.writeNull();
+    }
+  }
+
+  private static final class ConfigAsObject extends StdSerializer<InfnetConfig> {
+    ConfigAsObject() {
+      super(InfnetConfig.class);
+    }
+
+    @Override
+    public void serialize(InfnetConfig config, JsonGenerator out, SerializerProvider provider) throws IOException {
+      provider.defaultSerializeValue(config.toPlain(), out);
+    }
+  }
+
+  private static final class ConfigFromObject extends StdDeserializer<InfnetConfig> {
+    ConfigFromObject() {
+      super(InfnetConfig.class);
+    }
+
+    @Override
+    public InfnetConfig deserialize(JsonParser in, DeserializationContext context) throws IOException {
+      return ConfigLoader.fromJson(in.readValueAsTree().toString(), "a recorded config");
     }
   }
 

@@ -87,7 +87,9 @@ public final class FeatureBuilder {
     // timed apart from the checks: bench/feature-build reads the sequence phase's cost per row from this lap
     write(spark, withSequences(spark, encoded, spec, schema, OracleColumns.columns(oracleFlags)), lake.features(), days);
     timer.lap("sequences and write");
-    long tableVersion = verifyAndRecord(spark, lake.features(), days, rowsPerSplit, schema, config, raw.lineage(sourceRows));
+    Map<String, String> recorded = new LinkedHashMap<>(raw.lineage(sourceRows));
+    recorded.put(FeatureTables.VOCABULARY_FINGERPRINT_PROPERTY, mappings.vocabulary().fingerprint());
+    long tableVersion = verifyAndRecord(spark, lake.features(), days, rowsPerSplit, schema, config, recorded);
     encoded.unpersist();
     timer.lap("verify and properties");
 

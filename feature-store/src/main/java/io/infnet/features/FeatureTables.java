@@ -11,6 +11,8 @@ public final class FeatureTables {
   public static final String CONFIG_HASH_PROPERTY = "infnet.config_hash";
   /** Table property: the build's config as canonical JSON. */
   public static final String CONFIG_PROPERTY = "infnet.config";
+  /** Table property: the fingerprint of the vocabulary the categorical ids were encoded with. */
+  public static final String VOCABULARY_FINGERPRINT_PROPERTY = "infnet.vocabulary_fingerprint";
 
   private FeatureTables() {}
 

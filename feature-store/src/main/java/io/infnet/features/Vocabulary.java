@@ -1,9 +1,11 @@
 package io.infnet.features;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.bit_xor;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -11,6 +13,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.infnet.features.spark.Delta;
 import io.infnet.schema.FeatureSchema;
@@ -108,6 +111,15 @@ final class Vocabulary {
 
   void save(String path) {
     Delta.overwrite(table.orderBy("field", "index"), path);
+  }
+
+  /**
+   * An order-independent fingerprint of the (field, value, id) rows: equal fingerprints, same ids for the same values.
+   * Models record it (provenance) so that scoring can refuse features encoded with another vocabulary.
+   */
+  String fingerprint() {
+    Row r = table.agg(bit_xor(xxhash64(col("field"), col("value"), col("index"))), count(lit(1))).first();
+    return String.format(java.util.Locale.ROOT, "%016x-%d", r.isNullAt(0) ? 0L : r.getLong(0), r.getLong(1));
   }
 
   int cardinality(String field) {

@@ -37,6 +37,22 @@ class VocabularyTest {
     assertEquals(0, ids.get(null));
   }
 
+  @Test
+  void theFingerprintNamesTheIdAssignmentNotTheFit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    SparkSession spark = SparkTestSupport.spark();
+    List<Row> rows = new ArrayList<>();
+    for (String c : List.of("red", "red", "green", "blue")) rows.add(RowFactory.create(c, "train"));
+    Vocabulary a = Vocabulary.fit(spark.createDataFrame(rows, SCHEMA), List.of("color"), List.of(), 1);
+    Vocabulary again = Vocabulary.fit(spark.createDataFrame(rows, SCHEMA), List.of("color"), List.of(), 1);
+    assertEquals(a.fingerprint(), again.fingerprint(), "same rows, same ids: same fingerprint");
+    String path = dir.resolve("vocabulary").toString();
+    a.save(path);
+    assertEquals(a.fingerprint(), Vocabulary.load(spark, path, List.of("color")).fingerprint(), "a frozen (stored) vocabulary keeps it");
+    rows.add(RowFactory.create("blue", "train")); // blue now outranks green: the ids change
+    Vocabulary other = Vocabulary.fit(spark.createDataFrame(rows, SCHEMA), List.of("color"), List.of(), 1);
+    org.junit.jupiter.api.Assertions.assertNotEquals(a.fingerprint(), other.fingerprint());
+  }
+
   private static Map<String, Integer> withoutNull(Map<String, Integer> ids) {
     Map<String, Integer> copy = new HashMap<>(ids);
     copy.remove(null);

@@ -48,7 +48,7 @@ class BaselinesTest {
       float[][] padded = model.predict(valid);
       for (int r = 0; r < expected.length; r++) assertArrayEquals(expected[r], padded[r]);
 
-      ModelExport.save(model, dir, Map.of());
+      ModelExport.save(model, dir, null);
       try (RankingModel loaded = ModelExport.load(dir)) {
         float[][] again = loaded.predict(valid);
         for (int r = 0; r < expected.length; r++) assertArrayEquals(expected[r], again[r]);

@@ -1,20 +1,15 @@
 package io.infnet.jobs;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.infnet.model.io.Provenance;
 
 /** Which code produced an output: the jar's version and, when the launcher knows it, the git commit. */
 public final class BuildInfo {
   private BuildInfo() {}
 
-  public static Map<String, Object> describe() {
-    Map<String, Object> m = new LinkedHashMap<>();
+  public static Provenance.Code describe() {
     String version = Main.class.getPackage().getImplementationVersion();
-    m.put("version", version == null ? "dev" : version);
     String sha = System.getenv("INFNET_GIT_SHA");
-    m.put("git_commit", sha == null ? "unknown" : sha);
-    m.put("java", System.getProperty("java.version"));
-    m.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
-    return m;
+    return Provenance.Code.ofThisJvm(version == null ? "dev" : version, sha == null ? "unknown" : sha,
+        org.apache.spark.package$.MODULE$.SPARK_VERSION());
   }
 }

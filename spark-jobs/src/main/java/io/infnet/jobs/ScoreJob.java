@@ -21,6 +21,7 @@ final class ScoreJob implements Job {
     context.out().printf("score: %,d predictions of %s v%d for %d dates (%s..%s) -> %s (Delta version %d)%n", r.rowsWritten(),
         r.model().entry().name(), r.model().entry().version(), r.dates().size(), r.dates().get(0),
         r.dates().get(r.dates().size() - 1), r.path(), r.tableVersion());
+    r.model().provenance().ifPresent(p -> context.out().printf("score: the model was %s%n", p.summary()));
   }
 
   static ScoringRun.Result score(JobContext context) throws Exception {

@@ -1,6 +1,7 @@
 package io.infnet.model.io;
 
 import io.infnet.config.Json;
+import io.infnet.json.Jsons;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.Models;
 import io.infnet.model.NetworkModel;
@@ -31,7 +32,8 @@ public final class ModelExport {
 
   private ModelExport() {}
 
-  public static void save(RankingModel model, Path dir, Map<String, Object> provenance) throws IOException {
+  /** Writes the weights and the manifest; {@code provenance} may be null (a model built outside a training run). */
+  public static void save(RankingModel model, Path dir, Provenance provenance) throws IOException {
     NetworkModel network = network(model);
     Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
     for (NamedParameter p : network.parameters().values()) {
@@ -46,7 +48,7 @@ public final class ModelExport {
     manifest.put("weights_file", WEIGHTS_FILE);
     manifest.put("weights_sha256", sha256(weights));
     manifest.put("dead_last_block_parts", "omitted");
-    manifest.put("provenance", provenance == null ? Map.of() : provenance);
+    manifest.put("provenance", provenance == null ? Map.of() : Jsons.toPlain(provenance));
     Files.createDirectories(dir);
     writeAtomically(dir.resolve(WEIGHTS_FILE), weights);
     writeAtomically(dir.resolve(MANIFEST_FILE), Json.write(manifest).getBytes(StandardCharsets.UTF_8));
@@ -70,6 +72,13 @@ public final class ModelExport {
   public static ModelSpec specOf(byte[] manifestJson) {
     Map<String, Object> manifest = parseManifest(new String(manifestJson, StandardCharsets.UTF_8));
     return ModelSpec.fromPlain(plainMap(manifest.get("model")), schemaOf(manifest));
+  }
+
+  /** The provenance a manifest records; empty for a model saved without one. */
+  public static java.util.Optional<Provenance> provenanceOf(byte[] manifestJson) {
+    Object p = parseManifest(new String(manifestJson, StandardCharsets.UTF_8)).get("provenance");
+    if (!(p instanceof Map<?, ?> m) || m.isEmpty()) return java.util.Optional.empty();
+    return java.util.Optional.of(Jsons.fromPlain(p, Provenance.class, "the manifest's provenance"));
   }
 
   /** Loads from bytes (executors receive them by broadcast). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.infnet.config.InfnetConfig;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.Models;
 import io.infnet.model.RankingModel;
@@ -27,7 +28,12 @@ class ModelExportTest {
     ModelSpec spec = Synthetic.spec("model.share_kv=true");
     Batch batch = Synthetic.batch(spec.schema(), 20, new Random(1));
     try (RankingModel model = Models.create(spec, 11)) {
-      ModelExport.save(model, dir, Map.of("code_version", "test", "metrics", Map.of("auc", 0.75)));
+      InfnetConfig config = InfnetConfig.defaults().with("model.share_kv=true");
+      Provenance provenance = new Provenance(config, config.hash(),
+          new Provenance.Features("/lake/features/impressions", 7, Map.of("train", 100L), "00ff-3"),
+          new Provenance.Training("run-1", 2, 40, 3, 2, Map.of("click", 0.75, "like", Double.NaN), "2026-12-02T00:00:00Z"),
+          Provenance.Code.ofThisJvm("test", "abc123", "4.0.1"));
+      ModelExport.save(model, dir, provenance);
       float[][] expected = model.predict(batch);
       try (RankingModel fromDir = ModelExport.load(dir);
            RankingModel fromBytes = ModelExport.load(Files.readAllBytes(dir.resolve("manifest.json")),
@@ -42,7 +48,11 @@ class ModelExportTest {
         }
       }
       Map<String, Object> manifest = ModelExport.readManifest(dir);
-      assertEquals("test", ((Map<?, ?>) manifest.get("provenance")).get("code_version"));
+      Provenance back = ModelExport.provenanceOf(Files.readAllBytes(dir.resolve("manifest.json"))).orElseThrow();
+      assertEquals("test", back.code().version());
+      assertEquals(config, back.config());
+      assertEquals(provenance.features(), back.features());
+      assertTrue(Double.isNaN(back.training().bestValidAuc().get("like")), "an undefined AUC stays NaN through the manifest");
       assertEquals(model.parameterCount(), ((Number) manifest.get("parameter_count")).longValue());
     }
   }
@@ -51,7 +61,7 @@ class ModelExportTest {
   void tamperedWeightsAreRefused(@TempDir Path dir) throws Exception {
     ModelSpec spec = Synthetic.spec();
     try (RankingModel model = Models.create(spec, 12)) {
-      ModelExport.save(model, dir, Map.of());
+      ModelExport.save(model, dir, null);
     }
     Path weights = dir.resolve("model.safetensors");
     byte[] bytes = Files.readAllBytes(weights);
@@ -65,7 +75,7 @@ class ModelExportTest {
   void schemaMismatchIsRefusedNamingTheField(@TempDir Path dir) throws Exception {
     ModelSpec spec = Synthetic.spec();
     try (RankingModel model = Models.create(spec, 13)) {
-      ModelExport.save(model, dir, Map.of());
+      ModelExport.save(model, dir, null);
     }
     FeatureSchema trained = spec.schema();
     List<FeatureSchema.Field> fields = new ArrayList<>(trained.fields());
@@ -84,7 +94,7 @@ class ModelExportTest {
   @Test
   void unknownManifestFormatIsRefused(@TempDir Path dir) throws Exception {
     try (RankingModel model = Models.create(Synthetic.spec(), 14)) {
-      ModelExport.save(model, dir, Map.of());
+      ModelExport.save(model, dir, null);
     }
     Path manifest = dir.resolve("manifest.json");
     Files.writeString(manifest, Files.readString(manifest).replace("infnet-model/1", "infnet-model/99"));

@@ -95,6 +95,11 @@ public final class FeatureSnapshot {
     return spark.read().format("delta").option("versionAsOf", version).load(path);
   }
 
+  /** The fingerprint of the vocabulary this table's ids were encoded with; "" for a table built before it was recorded. */
+  public String vocabularyFingerprint() {
+    return FeatureTables.properties(spark, path).getOrDefault(FeatureTables.VOCABULARY_FINGERPRINT_PROPERTY, "");
+  }
+
   /** Rows of one split, or every row for {@link Split#ALL}. */
   public Dataset<Row> split(Split split) {
     Dataset<Row> all = table();

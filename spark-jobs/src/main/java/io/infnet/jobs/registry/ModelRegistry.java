@@ -4,6 +4,7 @@ import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.LocalTempDir;
 import io.infnet.model.RankingModel;
 import io.infnet.model.io.ModelExport;
+import io.infnet.model.io.Provenance;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +49,7 @@ public final class ModelRegistry {
   public record Artifact(Entry entry, byte[] manifest, byte[] weights) {}
 
   /** Exports the model with its provenance and registers it as the next version of {@code name}. */
-  public Entry register(String name, RankingModel model, Map<String, Object> provenance) throws IOException {
+  public Entry register(String name, RankingModel model, Provenance provenance) throws IOException {
     try (LocalTempDir tmp = new LocalTempDir("infnet-model-")) {
       java.nio.file.Path local = tmp.path();
       ModelExport.save(model, local, provenance);

@@ -7,17 +7,19 @@ import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.registry.ModelRegistry;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.io.ModelExport;
+import io.infnet.model.io.Provenance;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The registered model a scoring or evaluation run uses, checked against the feature table before any row is scored.
  * Its architecture comes from the manifest alone: the driver never loads the weights.
  */
-public record ScoringModel(ModelRegistry.Artifact artifact, ModelSpec spec) {
+public record ScoringModel(ModelRegistry.Artifact artifact, ModelSpec spec, Optional<Provenance> provenance) {
 
   public static ScoringModel open(SparkSession spark, InfnetConfig config, String modelsRoot, FeatureSnapshot snapshot)
       throws IOException {
@@ -26,11 +28,13 @@ public record ScoringModel(ModelRegistry.Artifact artifact, ModelSpec spec) {
     ModelRegistry.Artifact artifact = registry.read(entry);
     FeatureSchema modelSchema = ModelExport.specOf(artifact.manifest()).schema();
     List<String> problems = differences(modelSchema, snapshot.schema());
+    Optional<Provenance> provenance = ModelExport.provenanceOf(artifact.manifest());
+    vocabularyMismatch(provenance, snapshot.vocabularyFingerprint()).ifPresent(problems::add);
     if (!problems.isEmpty()) {
       throw new JobFailure("model " + entry.name() + " v" + entry.version() + " does not fit feature table " + snapshot.path()
           + " (Delta version " + snapshot.version() + "): " + String.join("; ", problems));
     }
-    return new ScoringModel(artifact, ModelExport.specOf(artifact.manifest()));
+    return new ScoringModel(artifact, ModelExport.specOf(artifact.manifest()), provenance);
   }
 
   /** The feature schema the model was trained on. */
@@ -45,6 +49,22 @@ public record ScoringModel(ModelRegistry.Artifact artifact, ModelSpec spec) {
 
   public ModelRegistry.Entry entry() {
     return artifact.entry();
+  }
+
+  /**
+   * Ids mean values only through the vocabulary they were encoded with: a model trained on one vocabulary must not
+   * score a table encoded with another, even if every cardinality happens to match. Unknown on either side (a model or
+   * a table from before fingerprints were recorded) passes.
+   */
+  static Optional<String> vocabularyMismatch(Optional<Provenance> provenance, String tableFingerprint) {
+    Provenance.Features trained = provenance.map(Provenance::features).orElse(null);
+    if (trained == null || trained.vocabularyFingerprint() == null || trained.vocabularyFingerprint().isEmpty()
+        || tableFingerprint.isEmpty() || trained.vocabularyFingerprint().equals(tableFingerprint)) {
+      return Optional.empty();
+    }
+    return Optional.of("the model's ids come from vocabulary " + trained.vocabularyFingerprint() + " (feature table "
+        + trained.path() + " at Delta version " + trained.deltaVersion() + "), the table's from vocabulary " + tableFingerprint
+        + ": the same id would mean another value; build features with features.freeze_vocabulary=true, or retrain");
   }
 
   /** Field order, cardinalities, sequences and labels must match what the model was trained on. */

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.infnet.config.InfnetConfig;
-import io.infnet.config.Json;
 import io.infnet.config.Keys;
 import io.infnet.config.choices.Split;
 import io.infnet.jobs.BuildInfo;
@@ -15,9 +14,11 @@ import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.dist.DistributedTrainer;
 import io.infnet.jobs.registry.ModelRegistry;
+import io.infnet.json.Jsons;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.Models;
 import io.infnet.model.NetworkModel;
+import io.infnet.model.io.Provenance;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,9 +67,9 @@ public final class TrainingRun {
     String runId;
     FeatureSnapshot snapshot;
     if (resume) {
-      Map<String, Object> run = unfinishedRun(fs, runsDir, config);
-      runId = (String) run.get("run_id");
-      snapshot = FeatureSnapshot.open(spark, context.lake().features(), config, ((Number) run.get("features_version")).longValue());
+      RunFile run = unfinishedRun(fs, runsDir, config);
+      runId = run.runId();
+      snapshot = FeatureSnapshot.open(spark, context.lake().features(), config, run.featuresVersion());
       context.out().printf("train: resuming run %s%n", runId);
     } else {
       runId = Instant.now().toString().replaceAll("[-:.]", "").substring(0, 15) + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -114,23 +115,20 @@ public final class TrainingRun {
     return registry.attach(entry, RunReport.FILE, html);
   }
 
+  /** {@code run.json} of a run's checkpoint folder: what {@code --resume} needs to continue on the same data and config. */
+  record RunFile(String runId, String configHash, String featuresPath, long featuresVersion, String startedAt) {}
+
   private static void writeRunFile(FileSystem fs, Path runDir, String runId, InfnetConfig config, FeatureSnapshot snapshot)
       throws IOException {
-    Map<String, Object> run = new LinkedHashMap<>();
-    run.put("run_id", runId);
-    run.put("config_hash", config.hash());
-    run.put("features_path", snapshot.path());
-    run.put("features_version", snapshot.version());
-    run.put("started_at", Instant.now().toString());
+    RunFile run = new RunFile(runId, config.hash(), snapshot.path(), snapshot.version(), Instant.now().toString());
     fs.mkdirs(runDir);
     try (OutputStream out = fs.create(new Path(runDir, RUN_FILE), false)) {
-      out.write(Json.write(run).getBytes(StandardCharsets.UTF_8));
+      out.write(Jsons.write(run).getBytes(StandardCharsets.UTF_8));
     }
   }
 
   /** The newest run of this model without a FINISHED marker; its config must be this one. */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> unfinishedRun(FileSystem fs, Path runsDir, InfnetConfig config) throws IOException {
+  private static RunFile unfinishedRun(FileSystem fs, Path runsDir, InfnetConfig config) throws IOException {
     List<Path> runs = new ArrayList<>();
     if (fs.exists(runsDir)) {
       for (FileStatus s : fs.listStatus(runsDir)) if (s.isDirectory()) runs.add(s.getPath());
@@ -144,12 +142,13 @@ public final class TrainingRun {
       }
     }
     if (latest.isEmpty()) throw new JobFailure("--resume: no unfinished run of model '" + config.get(Keys.TRAIN_MODEL_NAME) + "' under " + runsDir);
-    Map<String, Object> run;
-    try (InputStream in = fs.open(new Path(latest.get(), RUN_FILE))) {
-      run = (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    RunFile run;
+    Path file = new Path(latest.get(), RUN_FILE);
+    try (InputStream in = fs.open(file)) {
+      run = Jsons.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), RunFile.class, file.toString());
     }
-    if (!config.hash().equals(run.get("config_hash"))) {
-      throw new JobFailure("--resume: run " + run.get("run_id") + " was started with config hash " + run.get("config_hash")
+    if (!config.hash().equals(run.configHash())) {
+      throw new JobFailure("--resume: run " + run.runId() + " was started with config hash " + run.configHash()
           + ", this config's is " + config.hash() + ": resume with the same --config/--set, or start a new run");
     }
     return run;
@@ -170,26 +169,12 @@ public final class TrainingRun {
     return n;
   }
 
-  private static Map<String, Object> provenance(InfnetConfig config, String runId, FeatureSnapshot snapshot,
-      Map<String, Long> rows, DistributedTrainer.Result result) {
-    Map<String, Object> features = new LinkedHashMap<>();
-    features.put("path", snapshot.path());
-    features.put("delta_version", snapshot.version());
-    features.put("rows", new LinkedHashMap<>(rows));
-    Map<String, Object> training = new LinkedHashMap<>();
-    training.put("run_id", runId);
-    training.put("workers", config.get(Keys.TRAIN_WORKERS));
-    training.put("steps", result.steps());
-    training.put("epochs_run", result.epochsRun());
-    training.put("best_epoch", result.bestEpoch());
-    training.put("best_valid_auc", new LinkedHashMap<>(result.bestValidAuc()));
-    training.put("finished_at", Instant.now().toString());
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("config", config.toPlain());
-    p.put("config_hash", config.hash());
-    p.put("features", features);
-    p.put("training", training);
-    p.put("code", BuildInfo.describe());
-    return p;
+  private static Provenance provenance(InfnetConfig config, String runId, FeatureSnapshot snapshot, Map<String, Long> rows,
+      DistributedTrainer.Result result) {
+    return new Provenance(config, config.hash(),
+        new Provenance.Features(snapshot.path(), snapshot.version(), rows, snapshot.vocabularyFingerprint()),
+        new Provenance.Training(runId, config.get(Keys.TRAIN_WORKERS), result.steps(), result.epochsRun(), result.bestEpoch(),
+            result.bestValidAuc(), Instant.now().toString()),
+        BuildInfo.describe());
   }
 }
