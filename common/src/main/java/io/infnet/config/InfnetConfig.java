@@ -1,10 +1,8 @@
 package io.infnet.config;
 
+import io.infnet.lake.Checksums;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,12 +55,7 @@ public final class InfnetConfig {
 
   /** sha256 of the canonical JSON: equal configs have equal hashes, whatever file they came from. */
   public String hash() {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(toJson().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Checksums.sha256(toJson().getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

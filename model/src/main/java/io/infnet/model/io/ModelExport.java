@@ -2,6 +2,7 @@ package io.infnet.model.io;
 
 import io.infnet.config.Json;
 import io.infnet.json.Jsons;
+import io.infnet.lake.Checksums;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.Models;
 import io.infnet.model.NetworkModel;
@@ -13,9 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +44,7 @@ public final class ModelExport {
     manifest.put("feature_schema", model.spec().schema().toPlain());
     manifest.put("parameter_count", model.parameterCount());
     manifest.put("weights_file", WEIGHTS_FILE);
-    manifest.put("weights_sha256", sha256(weights));
+    manifest.put("weights_sha256", Checksums.sha256(weights));
     manifest.put("dead_last_block_parts", "omitted");
     manifest.put("provenance", provenance == null ? Map.of() : Jsons.toPlain(provenance));
     Files.createDirectories(dir);
@@ -85,7 +83,7 @@ public final class ModelExport {
   public static RankingModel load(byte[] manifestJson, byte[] safetensors) {
     Map<String, Object> manifest = parseManifest(new String(manifestJson, StandardCharsets.UTF_8));
     String expectedSha = String.valueOf(manifest.get("weights_sha256"));
-    String actualSha = sha256(safetensors);
+    String actualSha = Checksums.sha256(safetensors);
     if (!actualSha.equals(expectedSha)) {
       throw new IllegalArgumentException(WEIGHTS_FILE + " is corrupted or was modified: sha256 " + actualSha
           + ", the manifest records " + expectedSha);
@@ -142,14 +140,6 @@ public final class ModelExport {
   private static NetworkModel network(RankingModel model) {
     if (model instanceof NetworkModel n) return n;
     throw new IllegalArgumentException("cannot export a " + model.getClass().getName());
-  }
-
-  static String sha256(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void writeAtomically(Path target, byte[] data) throws IOException {

@@ -1,20 +1,19 @@
 package io.infnet.jobs.dist;
 
-import io.infnet.jobs.Checksums;
 import io.infnet.jobs.LocalTempDir;
+import io.infnet.jobs.lake.AtomicPublish;
 import io.infnet.json.Jsons;
+import io.infnet.lake.Checksums;
 import io.infnet.model.train.LoopState;
 import io.infnet.model.train.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -57,12 +56,7 @@ final class CheckpointStore {
         for (java.nio.file.Path f : files.sorted().toList()) sums.put(f.getFileName().toString(), Checksums.sha256(Files.readAllBytes(f)));
       }
       Files.writeString(local.resolve(CHECKSUMS), Jsons.write(sums), StandardCharsets.UTF_8);
-      fs.mkdirs(root);
-      Path staging = new Path(root, ".staging-" + UUID.randomUUID());
-      fs.copyFromLocalFile(false, true, new Path(local.toUri()), staging);
-      Path target = new Path(root, "step-" + trainer.stepCount());
-      fs.delete(target, true);
-      if (!fs.rename(staging, target)) throw new IOException("could not publish checkpoint " + target);
+      AtomicPublish.directory(fs, local, new Path(root, "step-" + trainer.stepCount()));
     }
     if (keep > 0) prune();
   }
@@ -71,9 +65,7 @@ final class CheckpointStore {
   private void prune() throws IOException {
     List<Long> steps = steps();
     for (int i = 0; i < steps.size() - keep; i++) fs.delete(new Path(root, "step-" + steps.get(i)), true);
-    for (FileStatus s : fs.listStatus(root)) {
-      if (s.getPath().getName().startsWith(".staging-")) fs.delete(s.getPath(), true);
-    }
+    AtomicPublish.clearStaging(fs, root);
   }
 
   /** The published checkpoints' steps, oldest first. */
@@ -123,10 +115,9 @@ final class CheckpointStore {
     }
   }
 
+  /** A small file next to the checkpoints (the progress line, FINISHED), replaced whole: readers never see half of it. */
   void writeMarker(String name, String content) throws IOException {
-    try (OutputStream out = fs.create(new Path(root, name), true)) {
-      out.write(content.getBytes(StandardCharsets.UTF_8));
-    }
+    AtomicPublish.file(fs, new Path(root, name), content.getBytes(StandardCharsets.UTF_8));
   }
 
 

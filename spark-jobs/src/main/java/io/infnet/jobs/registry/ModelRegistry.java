@@ -2,19 +2,17 @@ package io.infnet.jobs.registry;
 
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.LocalTempDir;
+import io.infnet.jobs.lake.AtomicPublish;
 import io.infnet.model.RankingModel;
 import io.infnet.model.io.ModelExport;
 import io.infnet.model.io.Provenance;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -26,8 +24,8 @@ import org.apache.hadoop.fs.Path;
  * a version appears atomically (written aside, then renamed), so a reader never sees half a model.
  */
 public final class ModelRegistry {
-  public static final String WEIGHTS = "model.safetensors";
-  public static final String MANIFEST = "manifest.json";
+  public static final String WEIGHTS = ModelExport.WEIGHTS_FILE;
+  public static final String MANIFEST = ModelExport.MANIFEST_FILE;
   private static final String PRODUCTION = "PRODUCTION";
 
   private final Path root;
@@ -54,15 +52,8 @@ public final class ModelRegistry {
       java.nio.file.Path local = tmp.path();
       ModelExport.save(model, local, provenance);
       Path modelDir = new Path(root, name);
-      fs.mkdirs(modelDir);
-      Path staging = new Path(modelDir, ".staging-" + UUID.randomUUID());
-      fs.copyFromLocalFile(false, true, new Path(local.toUri()), staging);
-      for (int attempt = 0; attempt < 100; attempt++) {
-        int version = latestVersion(name) + 1;
-        Path target = new Path(modelDir, String.valueOf(version));
-        if (fs.rename(staging, target)) return new Entry(name, version, target.toString());
-      }
-      throw new IOException("could not claim a version number under " + modelDir);
+      Path target = AtomicPublish.directoryAsNew(fs, local, modelDir, attempt -> new Path(modelDir, String.valueOf(latestVersion(name) + 1)));
+      return new Entry(name, Integer.parseInt(target.getName()), target.toString());
     }
   }
 
@@ -74,14 +65,8 @@ public final class ModelRegistry {
     if (fileName.equals(WEIGHTS) || fileName.equals(MANIFEST)) {
       throw new IllegalArgumentException(fileName + " is the model itself, not an attachment");
     }
-    Path dir = new Path(entry.path());
-    Path aside = new Path(dir, "." + fileName + "-" + UUID.randomUUID());
-    try (OutputStream out = fs.create(aside, false)) {
-      out.write(content);
-    }
-    Path target = new Path(dir, fileName);
-    fs.delete(target, false);
-    if (!fs.rename(aside, target)) throw new IOException("could not write " + target);
+    Path target = new Path(new Path(entry.path()), fileName);
+    AtomicPublish.file(fs, target, content);
     return target.toString();
   }
 
@@ -107,14 +92,8 @@ public final class ModelRegistry {
 
   /** Points {@code production} at a registered version (written aside, then renamed over the pointer). */
   public void promote(Entry entry) throws IOException {
-    Path modelDir = new Path(root, entry.name());
-    Path tmp = new Path(modelDir, ".production-" + UUID.randomUUID());
-    try (OutputStream out = fs.create(tmp, false)) {
-      out.write((entry.version() + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-    Path pointer = new Path(modelDir, PRODUCTION);
-    fs.delete(pointer, false);
-    if (!fs.rename(tmp, pointer)) throw new IOException("could not write " + pointer);
+    Path pointer = new Path(new Path(root, entry.name()), PRODUCTION);
+    AtomicPublish.file(fs, pointer, (entry.version() + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   public Artifact read(Entry entry) throws IOException {

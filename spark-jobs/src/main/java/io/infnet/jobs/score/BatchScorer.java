@@ -49,7 +49,7 @@ public final class BatchScorer {
 
     Broadcast<byte[][]> model = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
         .broadcast(new byte[][] {artifact.manifest(), artifact.weights()});
-    PartitionScorer scorer = new PartitionScorer(model, io.infnet.jobs.Checksums.sha256(artifact.weights()), batches, batchSize, batches.columns().size(), keep.size());
+    PartitionScorer scorer = new PartitionScorer(model, io.infnet.lake.Checksums.sha256(artifact.weights()), batches, batchSize, batches.columns().size(), keep.size());
     return input.mapPartitions(scorer, Encoders.row(outSchema));
   }
 

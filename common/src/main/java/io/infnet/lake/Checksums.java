@@ -1,4 +1,4 @@
-package io.infnet.jobs;
+package io.infnet.lake;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
