@@ -10,6 +10,9 @@ seeds=$1; shift
 TD=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')
 TV=$(python3 -c 'import torch;print(torch.__version__.split("+")[0])')
 tar -xJf gpu/jre.tar.xz -C /tmp
+for f in gpu/data/*.bin.xz; do # splits shipped by XZ=1 prepare
+  [ -f "$f" ] && python3 -c "import lzma,gzip,shutil,sys; shutil.copyfileobj(lzma.open(sys.argv[1]), gzip.open(sys.argv[2],'wb',compresslevel=1))" "$f" "${f%.xz}.gz"
+done
 export PYTORCH_LIBRARY_PATH=$TD/lib PYTORCH_VERSION=$TV PYTORCH_FLAVOR=cu130 DJL_CACHE_DIR=/tmp/djlcache DJL_OFFLINE=true
 D=$DJL_CACHE_DIR/pytorch/$TV-cu130-linux-x86_64; mkdir -p $D
 cp gpu/prebuilt/libdjl_torch_cu130_torch2.11.0_djl0.36.0.so $D/0.36.0-libdjl_torch.so

@@ -9,11 +9,16 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Human-readable differences between the feature schema a model was trained on and the one offered. */
-final class SchemaDifferences {
+/**
+ * Human-readable differences between the feature schema a model was trained on and the one offered (a feature table,
+ * a caller's expectation): the one compatibility rule for loading, evaluating and scoring. Fields, their order,
+ * cardinalities and value counts, sequences and gap buckets must be equal; the offered schema may label more tasks
+ * than the model predicts, not fewer.
+ */
+public final class SchemaDifferences {
   private SchemaDifferences() {}
 
-  static List<String> between(FeatureSchema model, FeatureSchema offered) {
+  public static List<String> between(FeatureSchema model, FeatureSchema offered) {
     List<String> out = new ArrayList<>();
     Map<String, Field> offeredFields = offered.fields().stream().collect(Collectors.toMap(Field::name, Function.identity()));
     Map<String, Field> modelFields = model.fields().stream().collect(Collectors.toMap(Field::name, Function.identity()));
@@ -38,7 +43,9 @@ final class SchemaDifferences {
       }
     }
     compareSequences(model.sequences(), offered.sequences(), out);
-    if (!model.tasks().equals(offered.tasks())) out.add("tasks " + model.tasks() + " in the model, " + offered.tasks() + " offered");
+    if (!offered.tasks().containsAll(model.tasks())) {
+      out.add("tasks " + model.tasks() + " in the model, labels for " + offered.tasks() + " offered");
+    }
     if (model.gapBuckets() != offered.gapBuckets()) {
       out.add("gap_buckets " + model.gapBuckets() + " in the model, " + offered.gapBuckets() + " offered");
     }

@@ -8,7 +8,7 @@ import io.infnet.config.choices.Split;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.data.RowBatches;
-import io.infnet.jobs.train.SvgLineChart;
+import io.infnet.jobs.report.SvgLineChart;
 import io.infnet.model.compare.ModelComparison;
 import io.infnet.model.compare.Variant;
 import io.infnet.model.data.Example;

@@ -115,7 +115,7 @@ final class CheckpointStore {
     }
   }
 
-  /** A small file next to the checkpoints (the progress line, FINISHED), replaced whole: readers never see half of it. */
+  /** A small file next to the checkpoints (the progress line, TRAINED), replaced whole: readers never see half of it. */
   void writeMarker(String name, String content) throws IOException {
     AtomicPublish.file(fs, new Path(root, name), content.getBytes(StandardCharsets.UTF_8));
   }

@@ -144,7 +144,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
           .run();
       if (rank == 0) { // the final (best) weights go to the store, the rest is the report
         checkpoints.save(trainer, result.state(), Map.of(BEST_WEIGHTS, model.safetensors(model.weightsByName())));
-        checkpoints.writeMarker("FINISHED", String.valueOf(trainer.stepCount()));
+        checkpoints.writeMarker("TRAINED", String.valueOf(trainer.stepCount())); // the driver writes FINISHED once registered
       }
       return Jsons.write(new WorkerReport(result.state(), trainer.stepCount(), times.report(), rows.size()));
     }

@@ -8,6 +8,7 @@ import io.infnet.jobs.registry.ModelRegistry;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.io.ModelExport;
 import io.infnet.model.io.Provenance;
+import io.infnet.model.io.SchemaDifferences;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ public record ScoringModel(ModelRegistry.Artifact artifact, ModelSpec spec, Opti
     ModelRegistry.Entry entry = registry.resolve(config.get(Keys.TRAIN_MODEL_NAME), config.get(Keys.SCORE_MODEL));
     ModelRegistry.Artifact artifact = registry.read(entry);
     FeatureSchema modelSchema = ModelExport.specOf(artifact.manifest()).schema();
-    List<String> problems = differences(modelSchema, snapshot.schema());
+    List<String> problems = new ArrayList<>(SchemaDifferences.between(modelSchema, snapshot.schema()));
     Optional<Provenance> provenance = ModelExport.provenanceOf(artifact.manifest());
     vocabularyMismatch(provenance, snapshot.vocabularyFingerprint()).ifPresent(problems::add);
     if (!problems.isEmpty()) {
@@ -65,24 +66,5 @@ public record ScoringModel(ModelRegistry.Artifact artifact, ModelSpec spec, Opti
     return Optional.of("the model's ids come from vocabulary " + trained.vocabularyFingerprint() + " (feature table "
         + trained.path() + " at Delta version " + trained.deltaVersion() + "), the table's from vocabulary " + tableFingerprint
         + ": the same id would mean another value; build features with features.freeze_vocabulary=true, or retrain");
-  }
-
-  /** Field order, cardinalities, sequences and labels must match what the model was trained on. */
-  static List<String> differences(FeatureSchema model, FeatureSchema table) {
-    List<String> out = new ArrayList<>();
-    if (!model.fields().equals(table.fields())) {
-      for (int i = 0; i < Math.max(model.fields().size(), table.fields().size()); i++) {
-        Object m = i < model.fields().size() ? model.fields().get(i) : "nothing";
-        Object t = i < table.fields().size() ? table.fields().get(i) : "nothing";
-        if (!m.equals(t)) {
-          out.add("field #" + i + ": model has " + m + ", table has " + t);
-          break;
-        }
-      }
-    }
-    if (!model.sequences().equals(table.sequences())) out.add("sequences: model " + model.sequences() + ", table " + table.sequences());
-    if (model.gapBuckets() != table.gapBuckets()) out.add("gap buckets: model " + model.gapBuckets() + ", table " + table.gapBuckets());
-    if (!table.tasks().containsAll(model.tasks())) out.add("tasks: model " + model.tasks() + ", table labels " + table.tasks());
-    return out;
   }
 }

@@ -13,7 +13,9 @@ import io.infnet.jobs.JobContext;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.dist.DistributedTrainer;
+import io.infnet.jobs.lake.AtomicPublish;
 import io.infnet.jobs.registry.ModelRegistry;
+import io.infnet.jobs.report.RunReport;
 import io.infnet.json.Jsons;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.Models;
@@ -22,7 +24,6 @@ import io.infnet.model.io.Provenance;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,9 +98,8 @@ public final class TrainingRun {
           snapshot.version(), rows, config.get(Keys.TRAIN_WORKERS), result);
       String report = writeReport(fs, runDir, registry, entry, run);
       context.out().printf("train: report %s (also in %s)%n", report, runDir);
-      try (OutputStream out = fs.create(new Path(runDir, FINISHED), true)) {
-        out.write((entry.name() + "/" + entry.version() + "\n").getBytes(StandardCharsets.UTF_8));
-      }
+      // FINISHED only once the model is registered: a driver that dies before still leaves the run resumable
+      AtomicPublish.file(fs, new Path(runDir, FINISHED), (entry.name() + "/" + entry.version() + "\n").getBytes(StandardCharsets.UTF_8));
       return new Outcome(runId, entry, result, snapshot.path(), snapshot.version(), rows, report);
     }
   }
@@ -108,9 +108,7 @@ public final class TrainingRun {
   private static String writeReport(FileSystem fs, Path runDir, ModelRegistry registry, ModelRegistry.Entry entry,
       RunReport.Run run) throws IOException {
     byte[] html = RunReport.html(run).getBytes(StandardCharsets.UTF_8);
-    try (OutputStream out = fs.create(new Path(runDir, RunReport.FILE), true)) {
-      out.write(html);
-    }
+    AtomicPublish.file(fs, new Path(runDir, RunReport.FILE), html);
     return registry.attach(entry, RunReport.FILE, html);
   }
 
@@ -120,10 +118,8 @@ public final class TrainingRun {
   private static void writeRunFile(FileSystem fs, Path runDir, String runId, InfnetConfig config, FeatureSnapshot snapshot)
       throws IOException {
     RunFile run = new RunFile(runId, config.hash(), snapshot.path(), snapshot.version(), Instant.now().toString());
-    fs.mkdirs(runDir);
-    try (OutputStream out = fs.create(new Path(runDir, RUN_FILE), false)) {
-      out.write(Jsons.write(run).getBytes(StandardCharsets.UTF_8));
-    }
+    if (fs.exists(new Path(runDir, RUN_FILE))) throw new IOException("run " + runId + " already exists under " + runDir);
+    AtomicPublish.file(fs, new Path(runDir, RUN_FILE), Jsons.write(run).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The newest run of this model without a FINISHED marker; its config must be this one. */

@@ -1,4 +1,4 @@
-package io.infnet.model.bench;
+package io.infnet.bench;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.choices.ModelType;

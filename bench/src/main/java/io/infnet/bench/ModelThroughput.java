@@ -1,4 +1,4 @@
-package io.infnet.model.bench;
+package io.infnet.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;

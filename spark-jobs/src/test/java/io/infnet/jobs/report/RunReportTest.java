@@ -1,7 +1,7 @@
-package io.infnet.jobs.train;
+package io.infnet.jobs.report;
 
-import static io.infnet.jobs.train.RunReportFixtures.realisticHistory;
-import static io.infnet.jobs.train.RunReportFixtures.run;
+import static io.infnet.jobs.report.RunReportFixtures.realisticHistory;
+import static io.infnet.jobs.report.RunReportFixtures.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.infnet.jobs.train;
+package io.infnet.jobs.report;
 
 /** Escaping for text and attribute values in the run report: task names, paths and ids come from the user. */
 final class Html {

@@ -1,4 +1,4 @@
-package io.infnet.jobs.train;
+package io.infnet.jobs.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.infnet.model.bench;
+package io.infnet.bench;
 
 import io.infnet.model.data.Batch;
 import io.infnet.schema.FeatureSchema;

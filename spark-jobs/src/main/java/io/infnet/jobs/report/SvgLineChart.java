@@ -1,4 +1,4 @@
-package io.infnet.jobs.train;
+package io.infnet.jobs.report;
 
 import java.util.ArrayList;
 import java.util.List;

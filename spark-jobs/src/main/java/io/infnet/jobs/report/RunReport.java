@@ -1,4 +1,4 @@
-package io.infnet.jobs.train;
+package io.infnet.jobs.report;
 
 import io.infnet.jobs.dist.DistributedTrainer;
 import io.infnet.model.train.MetricRecord;
