@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.infnet.model.data.Batch;
+import io.infnet.model.io.ModelExport;
 import io.infnet.model.io.SafeTensors;
 import io.infnet.model.nn.Module.NamedParameter;
 import io.infnet.model.nn.ModelInputs;
@@ -131,11 +132,14 @@ public final class NetworkModel implements RankingModel {
     p.parameter().getArray().set(staging);
   }
 
-  /** These weights (by parameter name, e.g. a best epoch's copy) as safetensors bytes with this model's shapes. */
+  /**
+   * These weights (by parameter name, e.g. a best epoch's copy) as safetensors bytes with this model's shapes: the
+   * registered weights file itself (docs/MODEL_FORMAT.md), so checkpoints can be published as they are.
+   */
   public byte[] safetensors(Map<String, float[]> weights) {
     Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
     weights.forEach((name, v) -> tensors.put(name, new SafeTensors.Tensor(parameters().get(name).shape().getShape(), v)));
-    return SafeTensors.write(tensors, Map.of());
+    return SafeTensors.write(tensors, Map.of("format", ModelExport.FORMAT, "model_type", spec.type().configName()));
   }
 
   /** A copy of every weight by name (e.g. the best epoch's, kept by the training loop). */

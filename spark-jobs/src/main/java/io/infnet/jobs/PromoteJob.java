@@ -2,6 +2,7 @@ package io.infnet.jobs;
 
 import io.infnet.config.Keys;
 import io.infnet.jobs.registry.ModelRegistry;
+import io.infnet.jobs.registry.ModelStore;
 import java.util.List;
 
 /** Points the registry's production pointer of train.model_name at a version (default: the latest). */
@@ -28,8 +29,8 @@ final class PromoteJob implements Job {
     if (!selector.equals("latest") && !selector.matches("[0-9]+")) {
       throw new UsageException("--version expects a version number, got '" + selector + "'");
     }
-    ModelRegistry registry = new ModelRegistry(context.lake().models(), context.spark().sparkContext().hadoopConfiguration());
-    ModelRegistry.Entry entry = registry.resolve(context.config().get(Keys.TRAIN_MODEL_NAME), selector);
+    ModelStore registry = new ModelRegistry(context.lake().models(), context.spark().sparkContext().hadoopConfiguration());
+    ModelStore.Entry entry = registry.resolve(context.config().get(Keys.TRAIN_MODEL_NAME), selector);
     registry.promote(entry);
     context.out().printf("promote: %s version %d is now production (%s)%n", entry.name(), entry.version(), entry.path());
   }

@@ -33,23 +33,34 @@ public final class ModelExport {
   /** Writes the weights and the manifest; {@code provenance} may be null (a model built outside a training run). */
   public static void save(RankingModel model, Path dir, Provenance provenance) throws IOException {
     NetworkModel network = network(model);
-    Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
-    for (NamedParameter p : network.parameters().values()) {
-      tensors.put(p.name(), new SafeTensors.Tensor(p.shape().getShape(), network.weights(p.name())));
-    }
-    byte[] weights = SafeTensors.write(tensors, Map.of("format", FORMAT, "model_type", model.spec().type().configName()));
+    byte[] weights = network.safetensors(network.weightsByName());
+    write(dir, manifest(model.spec(), weights, provenance), weights);
+  }
+
+  /**
+   * The manifest of a model of {@code spec} whose weights file is {@code weights} (the safetensors bytes of
+   * {@link NetworkModel#safetensors}, e.g. a training checkpoint's, published as they are).
+   */
+  public static byte[] manifest(ModelSpec spec, byte[] weights, Provenance provenance) {
+    long parameters = 0;
+    for (SafeTensors.Tensor t : SafeTensors.read(weights).tensors().values()) parameters += t.values().length;
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("format", FORMAT);
-    manifest.put("model", model.spec().toPlain());
-    manifest.put("feature_schema", model.spec().schema().toPlain());
-    manifest.put("parameter_count", model.parameterCount());
+    manifest.put("model", spec.toPlain());
+    manifest.put("feature_schema", spec.schema().toPlain());
+    manifest.put("parameter_count", parameters);
     manifest.put("weights_file", WEIGHTS_FILE);
     manifest.put("weights_sha256", Checksums.sha256(weights));
     manifest.put("dead_last_block_parts", "omitted");
     manifest.put("provenance", provenance == null ? Map.of() : Jsons.toPlain(provenance));
+    return Json.write(manifest).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Writes a model's two files into {@code dir}, each written aside and moved into place. */
+  public static void write(Path dir, byte[] manifest, byte[] weights) throws IOException {
     Files.createDirectories(dir);
     writeAtomically(dir.resolve(WEIGHTS_FILE), weights);
-    writeAtomically(dir.resolve(MANIFEST_FILE), Json.write(manifest).getBytes(StandardCharsets.UTF_8));
+    writeAtomically(dir.resolve(MANIFEST_FILE), manifest);
   }
 
   public static RankingModel load(Path dir) throws IOException {

@@ -72,6 +72,23 @@ class ModelExportTest {
   }
 
   @Test
+  void aTrainersWeightsFileIsPublishedByteForByteAndLoadsToTheSameModel(@TempDir Path dir) throws Exception {
+    ModelSpec spec = Synthetic.spec();
+    Batch batch = Synthetic.batch(spec.schema(), 16, new Random(3));
+    try (io.infnet.model.NetworkModel model = (io.infnet.model.NetworkModel) Models.create(spec, 21)) {
+      byte[] checkpointWeights = model.safetensors(model.weightsByName());
+      ModelExport.write(dir, ModelExport.manifest(spec, checkpointWeights, null), checkpointWeights);
+      assertArrayEquals(checkpointWeights, Files.readAllBytes(dir.resolve(ModelExport.WEIGHTS_FILE)));
+      try (RankingModel loaded = ModelExport.load(dir)) {
+        assertEquals(model.parameterCount(), loaded.parameterCount());
+        float[][] expected = model.predict(batch);
+        float[][] actual = loaded.predict(batch);
+        for (int r = 0; r < expected.length; r++) assertArrayEquals(expected[r], actual[r]);
+      }
+    }
+  }
+
+  @Test
   void schemaMismatchIsRefusedNamingTheField(@TempDir Path dir) throws Exception {
     ModelSpec spec = Synthetic.spec();
     try (RankingModel model = Models.create(spec, 13)) {

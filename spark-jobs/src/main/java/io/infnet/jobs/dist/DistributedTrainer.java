@@ -44,11 +44,11 @@ public final class DistributedTrainer {
   private DistributedTrainer() {}
 
   /**
-   * What a run produced: the final (best-epoch) weights, the metric history and where worker 0's step time went
+   * What a run produced: the final (best-epoch) weights as the safetensors file the registry publishes, the metric history and where worker 0's step time went
    * over {@code timedSteps} steps (the last stage attempt, without its warm-up steps).
    */
   public record Result(int epochsRun, int bestEpoch, Map<String, Double> bestValidAuc, long steps,
-      Map<String, float[]> weights, List<MetricRecord> history, long timedSteps, double computeSeconds,
+      byte[] weightsFile, List<MetricRecord> history, long timedSteps, double computeSeconds,
       double communicationSeconds, long bytesSentByWorker0) {
     /** Fraction of a step spent exchanging gradients (and waiting for peers). */
     public double communicationShare() {
@@ -123,7 +123,7 @@ public final class DistributedTrainer {
   private static Result result(String report, String checkpointDir, SparkSession spark) throws IOException {
     TrainingWorker.WorkerReport r = Jsons.read(report, TrainingWorker.WorkerReport.class, "worker 0's report");
     CheckpointStore store = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
-    Map<String, float[]> weights = SafeTensors.read(store.read(r.steps(), TrainingWorker.BEST_WEIGHTS)).values();
+    byte[] weights = store.read(r.steps(), TrainingWorker.BEST_WEIGHTS); // the registered weights file, byte for byte
     LoopState loop = r.loop();
     return new Result(loop.epochsDone(), loop.bestEpoch(), loop.bestAuc(), r.steps(), weights, loop.history(), r.times().timedSteps(),
         r.times().computeSeconds(), r.times().communicationSeconds(), r.times().bytesSent());

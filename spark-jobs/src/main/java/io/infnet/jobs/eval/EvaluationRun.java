@@ -4,7 +4,7 @@ import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
 import io.infnet.config.choices.Split;
 import io.infnet.jobs.data.FeatureSnapshot;
-import io.infnet.jobs.registry.ModelRegistry;
+import io.infnet.jobs.registry.ModelStore;
 import io.infnet.jobs.score.BatchScorer;
 import io.infnet.jobs.score.ScoringModel;
 import io.infnet.lake.LakePaths;
@@ -44,7 +44,7 @@ public final class EvaluationRun {
       .add("oracle_logloss", DataTypes.DoubleType, true);
 
   /** The model's metrics per task and, for the tasks whose rows carry the generator's true probabilities, the oracle's. */
-  public record Result(ModelRegistry.Entry model, String split, List<TaskMetrics> metrics, List<TaskMetrics> oracle) {
+  public record Result(ModelStore.Entry model, String split, List<TaskMetrics> metrics, List<TaskMetrics> oracle) {
     /** The oracle's metrics of {@code task}, if it has some. */
     public Optional<TaskMetrics> oracleOf(String task) {
       return oracle.stream().filter(m -> m.task().equals(task)).findFirst();
@@ -79,7 +79,7 @@ public final class EvaluationRun {
 
   private static void append(SparkSession spark, String path, FeatureSnapshot snapshot, Result result) {
     Timestamp now = new Timestamp(System.currentTimeMillis());
-    ModelRegistry.Entry entry = result.model();
+    ModelStore.Entry entry = result.model();
     List<Row> rows = new ArrayList<>();
     for (TaskMetrics m : result.metrics()) {
       Optional<TaskMetrics> oracle = result.oracleOf(m.task());

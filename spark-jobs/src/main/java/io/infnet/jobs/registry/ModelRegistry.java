@@ -3,7 +3,7 @@ package io.infnet.jobs.registry;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.LocalTempDir;
 import io.infnet.jobs.lake.AtomicPublish;
-import io.infnet.model.RankingModel;
+import io.infnet.model.ModelSpec;
 import io.infnet.model.io.ModelExport;
 import io.infnet.model.io.Provenance;
 import java.io.ByteArrayOutputStream;
@@ -19,11 +19,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Versioned models in the lake: {@code models/<name>/<version>/} holding {@code model.safetensors} and
- * {@code manifest.json}, and a {@code models/<name>/PRODUCTION} pointer. Works on any Hadoop file system;
- * a version appears atomically (written aside, then renamed), so a reader never sees half a model.
+ * {@link ModelStore} on any Hadoop file system: {@code models/<name>/<version>/} holding {@code model.safetensors} and
+ * {@code manifest.json}, and a {@code models/<name>/PRODUCTION} pointer. A version appears atomically
+ * ({@link io.infnet.jobs.lake.AtomicPublish}), so a reader never sees half a model.
  */
-public final class ModelRegistry {
+public final class ModelRegistry implements ModelStore {
   public static final String WEIGHTS = ModelExport.WEIGHTS_FILE;
   public static final String MANIFEST = ModelExport.MANIFEST_FILE;
   private static final String PRODUCTION = "PRODUCTION";
@@ -40,19 +40,16 @@ public final class ModelRegistry {
     }
   }
 
-  /** A registered model version. */
-  public record Entry(String name, int version, String path) {}
-
-  /** Stored bytes of one version: what executors receive by broadcast. */
-  public record Artifact(Entry entry, byte[] manifest, byte[] weights) {}
-
-  /** Exports the model with its provenance and registers it as the next version of {@code name}. */
-  public Entry register(String name, RankingModel model, Provenance provenance) throws IOException {
+  /**
+   * Registers {@code weights} (safetensors bytes of a model of {@code spec}, e.g. the training checkpoint's, published as
+   * they are) with their manifest and provenance as the next version of {@code name}.
+   */
+  @Override
+  public Entry register(String name, ModelSpec spec, byte[] weights, Provenance provenance) throws IOException {
     try (LocalTempDir tmp = new LocalTempDir("infnet-model-")) {
-      java.nio.file.Path local = tmp.path();
-      ModelExport.save(model, local, provenance);
+      ModelExport.write(tmp.path(), ModelExport.manifest(spec, weights, provenance), weights);
       Path modelDir = new Path(root, name);
-      Path target = AtomicPublish.directoryAsNew(fs, local, modelDir, attempt -> new Path(modelDir, String.valueOf(latestVersion(name) + 1)));
+      Path target = AtomicPublish.directoryAsNew(fs, tmp.path(), modelDir, attempt -> new Path(modelDir, String.valueOf(latestVersion(name) + 1)));
       return new Entry(name, Integer.parseInt(target.getName()), target.toString());
     }
   }
@@ -61,6 +58,7 @@ public final class ModelRegistry {
    * Adds a file to a registered version (the run report: it names the version, so it is written after registration).
    * Written aside, then renamed: a reader sees the whole file or none. Returns its path.
    */
+  @Override
   public String attach(Entry entry, String fileName, byte[] content) throws IOException {
     if (fileName.equals(WEIGHTS) || fileName.equals(MANIFEST)) {
       throw new IllegalArgumentException(fileName + " is the model itself, not an attachment");
@@ -71,6 +69,7 @@ public final class ModelRegistry {
   }
 
   /** Resolves "latest", "production" or a version number to a registered version. */
+  @Override
   public Entry resolve(String name, String selector) throws IOException {
     int version;
     if (selector.equals("latest")) {
@@ -91,16 +90,19 @@ public final class ModelRegistry {
   }
 
   /** Points {@code production} at a registered version (written aside, then renamed over the pointer). */
+  @Override
   public void promote(Entry entry) throws IOException {
     Path pointer = new Path(new Path(root, entry.name()), PRODUCTION);
     AtomicPublish.file(fs, pointer, (entry.version() + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
+  @Override
   public Artifact read(Entry entry) throws IOException {
     Path dir = new Path(entry.path());
     return new Artifact(entry, readAll(new Path(dir, MANIFEST)), readAll(new Path(dir, WEIGHTS)));
   }
 
+  @Override
   public List<Integer> versions(String name) throws IOException {
     Path modelDir = new Path(root, name);
     List<Integer> out = new ArrayList<>();

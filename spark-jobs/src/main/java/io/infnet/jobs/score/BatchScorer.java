@@ -1,7 +1,7 @@
 package io.infnet.jobs.score;
 
 import io.infnet.jobs.data.RowBatches;
-import io.infnet.jobs.registry.ModelRegistry;
+import io.infnet.jobs.registry.ModelStore;
 import io.infnet.model.RankingModel;
 import io.infnet.model.data.Batch;
 import io.infnet.model.io.ModelExport;
@@ -34,7 +34,7 @@ public final class BatchScorer {
     return "p_" + task;
   }
 
-  public static Dataset<Row> score(SparkSession spark, Dataset<Row> features, ModelRegistry.Artifact artifact,
+  public static Dataset<Row> score(SparkSession spark, Dataset<Row> features, ModelStore.Artifact artifact,
       FeatureSchema modelSchema, int batchSize, boolean mapOutOfRangeToOov, List<String> keep) {
     RowBatches batches = new RowBatches(modelSchema, mapOutOfRangeToOov);
     List<Column> cols = new ArrayList<>();

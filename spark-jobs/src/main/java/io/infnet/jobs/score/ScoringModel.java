@@ -5,6 +5,7 @@ import io.infnet.config.Keys;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.registry.ModelRegistry;
+import io.infnet.jobs.registry.ModelStore;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.io.ModelExport;
 import io.infnet.model.io.Provenance;
@@ -20,13 +21,13 @@ import org.apache.spark.sql.SparkSession;
  * The registered model a scoring or evaluation run uses, checked against the feature table before any row is scored.
  * Its architecture comes from the manifest alone: the driver never loads the weights.
  */
-public record ScoringModel(ModelRegistry.Artifact artifact, ModelSpec spec, Optional<Provenance> provenance) {
+public record ScoringModel(ModelStore.Artifact artifact, ModelSpec spec, Optional<Provenance> provenance) {
 
   public static ScoringModel open(SparkSession spark, InfnetConfig config, String modelsRoot, FeatureSnapshot snapshot)
       throws IOException {
-    ModelRegistry registry = new ModelRegistry(modelsRoot, spark.sparkContext().hadoopConfiguration());
-    ModelRegistry.Entry entry = registry.resolve(config.get(Keys.TRAIN_MODEL_NAME), config.get(Keys.SCORE_MODEL));
-    ModelRegistry.Artifact artifact = registry.read(entry);
+    ModelStore registry = new ModelRegistry(modelsRoot, spark.sparkContext().hadoopConfiguration());
+    ModelStore.Entry entry = registry.resolve(config.get(Keys.TRAIN_MODEL_NAME), config.get(Keys.SCORE_MODEL));
+    ModelStore.Artifact artifact = registry.read(entry);
     FeatureSchema modelSchema = ModelExport.specOf(artifact.manifest()).schema();
     List<String> problems = new ArrayList<>(SchemaDifferences.between(modelSchema, snapshot.schema()));
     Optional<Provenance> provenance = ModelExport.provenanceOf(artifact.manifest());
@@ -48,7 +49,7 @@ public record ScoringModel(ModelRegistry.Artifact artifact, ModelSpec spec, Opti
     return spec.mapsOutOfRangeToOov();
   }
 
-  public ModelRegistry.Entry entry() {
+  public ModelStore.Entry entry() {
     return artifact.entry();
   }
 

@@ -15,11 +15,10 @@ import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.dist.DistributedTrainer;
 import io.infnet.jobs.lake.AtomicPublish;
 import io.infnet.jobs.registry.ModelRegistry;
+import io.infnet.jobs.registry.ModelStore;
 import io.infnet.jobs.report.RunReport;
 import io.infnet.json.Jsons;
 import io.infnet.model.ModelSpec;
-import io.infnet.model.Models;
-import io.infnet.model.NetworkModel;
 import io.infnet.model.io.Provenance;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
@@ -52,7 +51,7 @@ public final class TrainingRun {
   private static final String FINISHED = "FINISHED";
 
   /** What a finished run produced. */
-  public record Outcome(String runId, ModelRegistry.Entry model, DistributedTrainer.Result result, String featurePath,
+  public record Outcome(String runId, ModelStore.Entry model, DistributedTrainer.Result result, String featurePath,
       long featureVersion, Map<String, Long> rowsPerSplit, String reportPath) {}
 
   private TrainingRun() {}
@@ -88,24 +87,22 @@ public final class TrainingRun {
     context.out().printf(java.util.Locale.ROOT, "train: %d steps, %.0f samples/s; mean step of worker 0 over %d steps after warm-up: %s%n",
         result.steps(), result.samplesPerSecond(config.get(Keys.TRAIN_BATCH_SIZE)), result.timedSteps(), result.stepTime());
 
-    ModelSpec spec = ModelSpec.from(config, schema);
-    try (NetworkModel model = (NetworkModel) Models.create(spec, config.get(Keys.TRAIN_SEED))) {
-      model.setWeights(result.weights());
-      ModelRegistry registry = new ModelRegistry(context.lake().models(), spark.sparkContext().hadoopConfiguration());
-      ModelRegistry.Entry entry = registry.register(modelName, model, provenance(config, runId, snapshot, rows, result));
-      RunHistoryTable.append(spark, context.lake().trainingRuns(), runId, entry.name(), entry.version(), result.history());
-      RunReport.Run run = new RunReport.Run(runId, entry.name(), entry.version(), config.hash(), snapshot.path(),
-          snapshot.version(), rows, config.get(Keys.TRAIN_WORKERS), result);
-      String report = writeReport(fs, runDir, registry, entry, run);
-      context.out().printf("train: report %s (also in %s)%n", report, runDir);
-      // FINISHED only once the model is registered: a driver that dies before still leaves the run resumable
-      AtomicPublish.file(fs, new Path(runDir, FINISHED), (entry.name() + "/" + entry.version() + "\n").getBytes(StandardCharsets.UTF_8));
-      return new Outcome(runId, entry, result, snapshot.path(), snapshot.version(), rows, report);
-    }
+    // the checkpoint's weights file is published as it is: no model is rebuilt on the driver
+    ModelStore registry = new ModelRegistry(context.lake().models(), spark.sparkContext().hadoopConfiguration());
+    ModelStore.Entry entry = registry.register(modelName, ModelSpec.from(config, schema), result.weightsFile(),
+        provenance(config, runId, snapshot, rows, result));
+    RunHistoryTable.append(spark, context.lake().trainingRuns(), runId, entry.name(), entry.version(), result.history());
+    RunReport.Run run = new RunReport.Run(runId, entry.name(), entry.version(), config.hash(), snapshot.path(),
+        snapshot.version(), rows, config.get(Keys.TRAIN_WORKERS), result);
+    String report = writeReport(fs, runDir, registry, entry, run);
+    context.out().printf("train: report %s (also in %s)%n", report, runDir);
+    // FINISHED only once the model is registered: a driver that dies before still leaves the run resumable
+    AtomicPublish.file(fs, new Path(runDir, FINISHED), (entry.name() + "/" + entry.version() + "\n").getBytes(StandardCharsets.UTF_8));
+    return new Outcome(runId, entry, result, snapshot.path(), snapshot.version(), rows, report);
   }
 
   /** The report goes next to the run's checkpoints and next to the registered model; returns the model's copy. */
-  private static String writeReport(FileSystem fs, Path runDir, ModelRegistry registry, ModelRegistry.Entry entry,
+  private static String writeReport(FileSystem fs, Path runDir, ModelStore registry, ModelStore.Entry entry,
       RunReport.Run run) throws IOException {
     byte[] html = RunReport.html(run).getBytes(StandardCharsets.UTF_8);
     AtomicPublish.file(fs, new Path(runDir, RunReport.FILE), html);

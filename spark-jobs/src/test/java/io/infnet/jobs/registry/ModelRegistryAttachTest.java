@@ -18,7 +18,7 @@ class ModelRegistryAttachTest {
   void attachedFileAppearsUnderItsNameAndNothingElseIsLeft() throws Exception {
     Path version = Files.createDirectories(root.resolve("infnet/1"));
     ModelRegistry registry = new ModelRegistry(root.toString(), new Configuration());
-    ModelRegistry.Entry entry = new ModelRegistry.Entry("infnet", 1, version.toString());
+    ModelStore.Entry entry = new ModelStore.Entry("infnet", 1, version.toString());
 
     registry.attach(entry, "report.html", "old".getBytes());
     String path = registry.attach(entry, "report.html", "<html>new</html>".getBytes());

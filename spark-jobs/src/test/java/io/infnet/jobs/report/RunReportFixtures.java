@@ -46,7 +46,7 @@ final class RunReportFixtures {
     rows.put("train", 12_288L);
     rows.put("valid", 1_536L);
     DistributedTrainer.Result result = new DistributedTrainer.Result(EPOCHS, 3, bestAuc, (long) EPOCHS * STEPS_PER_EPOCH,
-        Map.of(), history, (long) EPOCHS * STEPS_PER_EPOCH - 2, 42.5, 3.2, 0);
+        new byte[0], history, (long) EPOCHS * STEPS_PER_EPOCH - 2, 42.5, 3.2, 0);
     return new RunReport.Run(runId, modelName, 7, "cafe1234", featurePath, 5, rows, 2, result);
   }
 }
