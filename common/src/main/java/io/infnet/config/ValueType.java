@@ -113,18 +113,6 @@ public abstract class ValueType<T> {
     };
   }
 
-  public static ValueType<String> choice(String... options) {
-    List<String> allowed = List.of(options);
-    return new ValueType<>("one of " + String.join(", ", allowed)) {
-      @Override
-      public String parse(Object raw) {
-        String s = raw == null ? "" : String.valueOf(raw).trim();
-        if (!allowed.contains(s)) throw invalid();
-        return s;
-      }
-    };
-  }
-
   /** One of an enum's constants (all, or the {@code allowed} subset), written and read as lower-case names. */
   @SafeVarargs
   public static <E extends Enum<E> & Choice> ValueType<E> choice(Class<E> type, E... allowed) {

@@ -9,9 +9,4 @@ package io.infnet.model.train;
  * @param computeNanos  this worker's forward, backward and update time
  * @param reduceNanos   time in the gradient reduction (for a worker: the exchange, including waiting for peers)
  */
-public record StepEvent(int epoch, long step, long samples, double meanLoss, long computeNanos, long reduceNanos) {
-  public double samplesPerSecond() {
-    long nanos = computeNanos + reduceNanos;
-    return nanos == 0 ? 0 : samples / (nanos / 1e9);
-  }
-}
+public record StepEvent(int epoch, long step, long samples, double meanLoss, long computeNanos, long reduceNanos) {}

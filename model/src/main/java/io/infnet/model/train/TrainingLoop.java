@@ -104,7 +104,7 @@ public final class TrainingLoop {
       checkpoints.save(trainer, state(), stopping.bestWeights());
     }
     if (stopping.bestWeights() != null) model.setWeights(stopping.bestWeights());
-    return new TrainingResult(epochsDone, stopping.bestEpoch(), stopping.bestAuc(), epochs, state());
+    return new TrainingResult(epochs, state());
   }
 
   /** The loop's state now (what a checkpoint stores besides the trainer and the best weights). */

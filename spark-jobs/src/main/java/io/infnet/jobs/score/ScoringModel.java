@@ -28,15 +28,15 @@ public record ScoringModel(ModelStore.Artifact artifact, ModelSpec spec, Optiona
     ModelStore registry = new ModelRegistry(modelsRoot, spark.sparkContext().hadoopConfiguration());
     ModelStore.Entry entry = registry.resolve(config.get(Keys.TRAIN_MODEL_NAME), config.get(Keys.SCORE_MODEL));
     ModelStore.Artifact artifact = registry.read(entry);
-    FeatureSchema modelSchema = ModelExport.specOf(artifact.manifest()).schema();
-    List<String> problems = new ArrayList<>(SchemaDifferences.between(modelSchema, snapshot.schema()));
+    ModelSpec spec = ModelExport.specOf(artifact.manifest());
+    List<String> problems = new ArrayList<>(SchemaDifferences.between(spec.schema(), snapshot.schema()));
     Optional<Provenance> provenance = ModelExport.provenanceOf(artifact.manifest());
     vocabularyMismatch(provenance, snapshot.vocabularyFingerprint()).ifPresent(problems::add);
     if (!problems.isEmpty()) {
       throw new JobFailure("model " + entry.name() + " v" + entry.version() + " does not fit feature table " + snapshot.path()
           + " (Delta version " + snapshot.version() + "): " + String.join("; ", problems));
     }
-    return new ScoringModel(artifact, ModelExport.specOf(artifact.manifest()), provenance);
+    return new ScoringModel(artifact, spec, provenance);
   }
 
   /** The feature schema the model was trained on. */
