@@ -1,5 +1,6 @@
 package io.infnet.config;
 
+import io.infnet.json.Jsons;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -43,18 +44,16 @@ public final class ConfigLoader {
   }
 
   /** Rebuilds a config from its recorded JSON ({@link InfnetConfig#toJson()}): what executors and resumed runs use. */
-  @SuppressWarnings("unchecked")
   public static InfnetConfig fromJson(String json, String source) {
-    Object doc;
+    Map<String, Object> doc;
     try {
-      doc = Json.parse(json);
-    } catch (YAMLException e) {
-      throw new ConfigException("recorded config (" + source + ") is not valid JSON: " + e.getMessage());
+      doc = Jsons.readMap(json, Object.class, "recorded config (" + source + ")");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
     }
-    if (!(doc instanceof Map<?, ?> m)) throw new ConfigException("recorded config (" + source + ") is not a JSON object");
     Map<String, Object> values = new LinkedHashMap<>();
     for (ConfigKey<?> k : Keys.all()) values.put(k.name(), k.defaultValue());
-    flatten("", (Map<String, Object>) m, values, source);
+    flatten("", doc, values, source);
     return apply(new InfnetConfig(values), List.of(), source);
   }
 
@@ -225,7 +224,7 @@ public final class ConfigLoader {
         out.append('\n').append(section).append(":\n");
       }
       out.append("  # ").append(k.doc()).append(" Expected: ").append(k.type().expected()).append(".\n");
-      out.append("  ").append(parts[1]).append(": ").append(Json.write(plainDefault(k))).append('\n');
+      out.append("  ").append(parts[1]).append(": ").append(Jsons.write(plainDefault(k))).append('\n');
     }
     return out.toString();
   }

@@ -1,5 +1,6 @@
 package io.infnet.config;
 
+import io.infnet.json.Jsons;
 import io.infnet.lake.Checksums;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -50,7 +51,7 @@ public final class InfnetConfig {
   }
 
   public String toJson() {
-    return Json.write(toPlain());
+    return Jsons.write(toPlain());
   }
 
   /** sha256 of the canonical JSON: equal configs have equal hashes, whatever file they came from. */

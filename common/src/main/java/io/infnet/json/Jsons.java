@@ -59,11 +59,6 @@ public final class Jsons {
     }
   }
 
-  /** The plain form (maps, lists, strings, numbers, booleans) of a record, to embed in a larger plain document. */
-  public static Object toPlain(Object value) {
-    return MAPPER.convertValue(value, Object.class);
-  }
-
   /** Reads a record from its plain form (e.g. a section of a parsed document); {@code source} names it in errors. */
   public static <T> T fromPlain(Object plain, Class<T> type, String source) {
     try {

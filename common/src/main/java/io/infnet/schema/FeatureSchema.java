@@ -1,10 +1,9 @@
 package io.infnet.schema;
 
-import io.infnet.config.Json;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.infnet.json.Jsons;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The contract between the feature store's output table and the model's input: which categorical fields
@@ -45,6 +44,13 @@ public record FeatureSchema(List<Field> fields, List<Sequence> sequences, List<S
     /** A single-valued field. */
     public Field(String name, int cardinality) {
       this(name, cardinality, 1);
+    }
+
+    /** Schemas written before multi-valued fields existed have no max_values: every field was single-valued. */
+    @JsonCreator
+    static Field read(@JsonProperty("name") String name, @JsonProperty("cardinality") int cardinality,
+        @JsonProperty("max_values") Integer maxValues) {
+      return new Field(name, cardinality, maxValues == null ? 1 : maxValues);
     }
 
     public boolean multiValued() {
@@ -110,54 +116,12 @@ public record FeatureSchema(List<Field> fields, List<Sequence> sequences, List<S
     return fields.stream().filter(Field::multiValued).toList();
   }
 
-  public Map<String, Object> toPlain() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    List<Object> fs = new ArrayList<>();
-    for (Field f : fields) {
-      Map<String, Object> fm = new LinkedHashMap<>();
-      fm.put("name", f.name());
-      fm.put("cardinality", f.cardinality());
-      fm.put("max_values", f.maxValues());
-      fs.add(fm);
-    }
-    List<Object> ss = new ArrayList<>();
-    for (Sequence s : sequences) {
-      Map<String, Object> sm = new LinkedHashMap<>();
-      sm.put("name", s.name());
-      sm.put("max_length", s.maxLength());
-      sm.put("fields", s.fields());
-      ss.add(sm);
-    }
-    m.put("fields", fs);
-    m.put("sequences", ss);
-    m.put("tasks", tasks);
-    m.put("gap_buckets", gapBuckets);
-    return m;
-  }
-
+  /** The form stored as the table property and in the model manifest (snake_case names, docs/FEATURE_TABLES.md). */
   public String toJson() {
-    return Json.write(toPlain());
+    return Jsons.write(this);
   }
 
-  @SuppressWarnings("unchecked")
   public static FeatureSchema fromJson(String json) {
-    try {
-      Map<String, Object> m = (Map<String, Object>) Json.parse(json);
-      List<Field> fs = new ArrayList<>();
-      for (Object o : (List<Object>) m.get("fields")) {
-        Map<String, Object> f = (Map<String, Object>) o;
-        // schemas written before multi-valued fields existed have no max_values: every field was single-valued
-        Number maxValues = (Number) f.getOrDefault("max_values", 1);
-        fs.add(new Field((String) f.get("name"), ((Number) f.get("cardinality")).intValue(), maxValues.intValue()));
-      }
-      List<Sequence> ss = new ArrayList<>();
-      for (Object o : (List<Object>) m.get("sequences")) {
-        Map<String, Object> s = (Map<String, Object>) o;
-        ss.add(new Sequence((String) s.get("name"), ((Number) s.get("max_length")).intValue(), (List<String>) s.get("fields")));
-      }
-      return new FeatureSchema(fs, ss, (List<String>) m.get("tasks"), ((Number) m.get("gap_buckets")).intValue());
-    } catch (ClassCastException | NullPointerException e) {
-      throw new IllegalArgumentException("not a feature schema JSON: " + json, e);
-    }
+    return Jsons.read(json, FeatureSchema.class, "feature schema");
   }
 }

@@ -13,12 +13,49 @@ public final class FeatureTables {
   public static final String CONFIG_PROPERTY = "infnet.config";
   /** Table property: the fingerprint of the vocabulary the categorical ids were encoded with. */
   public static final String VOCABULARY_FINGERPRINT_PROPERTY = "infnet.vocabulary_fingerprint";
+  /** Table property: the keys that decide the rows' content (a day range is built only with the same ones). */
+  public static final String FEATURE_SPEC_PROPERTY = "infnet.feature_spec";
 
   private FeatureTables() {}
 
-  /** The feature schema stored as {@link FeatureSchema#TABLE_PROPERTY}. */
+  /** A table version with the properties it had: what one run reads and records. */
+  public record Pinned(String path, long version, Map<String, String> properties) {
+    public Pinned {
+      properties = Map.copyOf(properties);
+    }
+
+    /** The feature schema stored as {@link FeatureSchema#TABLE_PROPERTY} at this version. */
+    public FeatureSchema schema() {
+      return schemaOf(path, properties);
+    }
+
+    /** The vocabulary fingerprint at this version; "" for a table built before it was recorded. */
+    public String vocabularyFingerprint() {
+      return properties.getOrDefault(VOCABULARY_FINGERPRINT_PROPERTY, "");
+    }
+  }
+
+  /**
+   * The current version with its properties. Delta reports properties only for the latest version, so they are read
+   * between two reads of the version and re-read if a commit landed in between: a concurrent rebuild cannot pair one
+   * version's rows with another version's schema or vocabulary.
+   */
+  public static Pinned pinCurrent(SparkSession spark, String tablePath) {
+    for (int attempt = 0; ; attempt++) {
+      long before = currentVersion(spark, tablePath);
+      Map<String, String> properties = properties(spark, tablePath);
+      if (currentVersion(spark, tablePath) == before) return new Pinned(tablePath, before, properties);
+      if (attempt == 10) throw new IllegalStateException("the Delta table at " + tablePath + " changed during 10 reads of its properties");
+    }
+  }
+
+  /** The feature schema stored as {@link FeatureSchema#TABLE_PROPERTY}, at the current version. */
   public static FeatureSchema readSchema(SparkSession spark, String tablePath) {
-    String json = properties(spark, tablePath).get(FeatureSchema.TABLE_PROPERTY);
+    return schemaOf(tablePath, properties(spark, tablePath));
+  }
+
+  private static FeatureSchema schemaOf(String tablePath, Map<String, String> properties) {
+    String json = properties.get(FeatureSchema.TABLE_PROPERTY);
     if (json == null) {
       throw new IllegalArgumentException("the Delta table at " + tablePath + " has no property " + FeatureSchema.TABLE_PROPERTY
           + ": it was not written by the feature build (bin/infnet features)");

@@ -1,6 +1,5 @@
 package io.infnet.model;
 
-import io.infnet.config.ConfigKey;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
 import io.infnet.config.choices.EmbeddingLayout;
@@ -10,149 +9,54 @@ import io.infnet.config.choices.PguProxies;
 import io.infnet.config.choices.SeqProxyPool;
 import io.infnet.config.choices.SequencePooling;
 import io.infnet.schema.FeatureSchema;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Everything that decides a model's architecture: every {@code model.*} key, the feature schema (fields, sequences,
- * tasks) and the loss weight of each task. Immutable; recorded in the export manifest and read back from it.
- *
- * @param taskWeights λ_k per task, in {@code schema.tasks()} order
+ * Everything that decides a model's architecture: the architecture keys ({@link ModelOptions}: every {@code model.*}
+ * key and the tasks' loss weights) bound to the feature schema (fields, sequences, tasks). Immutable; recorded in the
+ * export manifest and read back from it. A new architecture key is declared once, in {@link Keys}; the accessors
+ * below are conveniences for the network code.
  */
-public record ModelSpec(
-    FeatureSchema schema,
-    ModelType type,
-    int dim,
-    int blocks,
-    int heads,
-    int catProxies,
-    int sharedTaskTokens,
-    boolean taskTokens,
-    boolean homogeneousFlow,
-    boolean heterogeneousFlow,
-    SeqProxyPool seqProxyPool,
-    boolean shareKv,
-    PguProxies pguProxies,
-    EmbeddingLayout embeddingLayout,
-    boolean timeGap,
-    int towerHidden,
-    boolean inputNorm,
-    double initStd,
-    int pguHidden,
-    double dropout,
-    SequencePooling sequencePooling,
-    OutOfRangeIds outOfRangeIds,
-    int experts,
-    int pleLevels,
-    int crossLayers,
-    List<Double> taskWeights) {
+public record ModelSpec(FeatureSchema schema, ModelOptions options) {
 
   public ModelSpec {
-    taskWeights = List.copyOf(taskWeights);
     if (schema.tasks().isEmpty()) throw new IllegalArgumentException("the feature schema has no tasks");
     if (schema.fields().isEmpty()) throw new IllegalArgumentException("the feature schema has no categorical fields");
-    if (dim % heads != 0) {
-      throw new IllegalArgumentException("model.heads (" + heads + ") must divide model.dim (" + dim + ")");
+    options = boundTo(options, schema);
+    if (options.get(Keys.MODEL_DIM) % options.get(Keys.MODEL_HEADS) != 0) {
+      throw new IllegalArgumentException("model.heads (" + options.get(Keys.MODEL_HEADS) + ") must divide model.dim ("
+          + options.get(Keys.MODEL_DIM) + ")");
     }
-    if (taskWeights.size() != schema.tasks().size()) {
-      throw new IllegalArgumentException("expected " + schema.tasks().size() + " task weights, got " + taskWeights.size());
-    }
   }
 
-  /** The model section of a run config, bound to the feature schema the model will read. */
-  public static ModelSpec from(InfnetConfig config, FeatureSchema schema) {
-    return fromValues(new Values() {
-      @Override
-      public <T> T get(ConfigKey<T> key) {
-        return config.get(key);
-      }
-    }, schema);
-  }
-
-  /** Reads the form written by {@link #toPlain()} (an export manifest); absent keys take their defaults. */
-  public static ModelSpec fromPlain(Map<String, Object> plain, FeatureSchema schema) {
-    return fromValues(new Values() {
-      @Override
-      public <T> T get(ConfigKey<T> key) {
-        Object raw = plain.get(key.name());
-        try {
-          return raw == null ? absentValue(key) : key.type().parse(raw);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("model key '" + key.name() + "': expected " + e.getMessage() + ", got " + raw, e);
-        }
-      }
-    }, schema);
-  }
-
-  /**
-   * A key missing from a saved model section: the value that model was built with. Keys added after models were
-   * exported keep those models' behaviour (model.input_norm did not exist: no input norms), others take the default.
-   */
-  @SuppressWarnings("unchecked")
-  private static <T> T absentValue(ConfigKey<T> key) {
-    return key.name().equals(Keys.MODEL_INPUT_NORM.name()) ? (T) Boolean.FALSE : key.defaultValue();
-  }
-
-  private interface Values {
-    <T> T get(ConfigKey<T> key);
-  }
-
-  private static ModelSpec fromValues(Values v, FeatureSchema schema) {
-    Map<String, Double> weights = v.get(Keys.TASK_WEIGHTS);
+  /** The options with the schema's task names and one weight per task (1 unless set), so the manifest lists them all. */
+  private static ModelOptions boundTo(ModelOptions options, FeatureSchema schema) {
+    Map<String, Double> weights = options.get(Keys.TASK_WEIGHTS);
     for (String task : weights.keySet()) {
       if (!schema.tasks().contains(task)) {
         throw new IllegalArgumentException("tasks.weights names task '" + task + "', which is not one of " + schema.tasks());
       }
     }
-    List<Double> taskWeights = new ArrayList<>();
-    for (String task : schema.tasks()) taskWeights.add(weights.getOrDefault(task, 1.0));
-    return new ModelSpec(schema, v.get(Keys.MODEL_TYPE), v.get(Keys.MODEL_DIM), v.get(Keys.MODEL_BLOCKS),
-        v.get(Keys.MODEL_HEADS), v.get(Keys.MODEL_CAT_PROXIES), v.get(Keys.MODEL_SHARED_TASK_TOKENS),
-        v.get(Keys.MODEL_TASK_TOKENS), v.get(Keys.MODEL_HOMOGENEOUS_FLOW), v.get(Keys.MODEL_HETEROGENEOUS_FLOW),
-        v.get(Keys.MODEL_SEQ_PROXY_POOL), v.get(Keys.MODEL_SHARE_KV), v.get(Keys.MODEL_PGU_PROXIES),
-        v.get(Keys.MODEL_EMBEDDING_LAYOUT), v.get(Keys.MODEL_TIME_GAP), v.get(Keys.MODEL_TOWER_HIDDEN),
-        v.get(Keys.MODEL_INPUT_NORM), v.get(Keys.MODEL_INIT_STD), v.get(Keys.MODEL_PGU_HIDDEN), v.get(Keys.MODEL_DROPOUT), v.get(Keys.MODEL_SEQUENCE_POOLING), v.get(Keys.MODEL_OUT_OF_RANGE_IDS),
-        v.get(Keys.MODEL_EXPERTS), v.get(Keys.MODEL_PLE_LEVELS), v.get(Keys.MODEL_CROSS_LAYERS), taskWeights);
+    Map<String, Double> perTask = new LinkedHashMap<>();
+    for (String task : schema.tasks()) perTask.put(task, weights.getOrDefault(task, 1.0));
+    return options.with(Keys.TASKS, schema.tasks()).with(Keys.TASK_WEIGHTS, perTask);
   }
 
-  /** Every model.* key by its config name, plus tasks.names and tasks.weights: the manifest's "model" section. */
+  /** The model section of a run config, bound to the feature schema the model will read. */
+  public static ModelSpec from(InfnetConfig config, FeatureSchema schema) {
+    return new ModelSpec(schema, ModelOptions.from(config));
+  }
+
+  /** Reads the form written by {@link #toPlain()} (an export manifest); absent keys take their defaults. */
+  public static ModelSpec fromPlain(Map<String, ?> plain, FeatureSchema schema) {
+    return new ModelSpec(schema, ModelOptions.fromPlain(plain));
+  }
+
+  /** Every architecture key by its config name, tasks.names and tasks.weights included: the manifest's "model" section. */
   public Map<String, Object> toPlain() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    put(m, Keys.MODEL_TYPE, type);
-    put(m, Keys.MODEL_DIM, dim);
-    put(m, Keys.MODEL_BLOCKS, blocks);
-    put(m, Keys.MODEL_HEADS, heads);
-    put(m, Keys.MODEL_CAT_PROXIES, catProxies);
-    put(m, Keys.MODEL_SHARED_TASK_TOKENS, sharedTaskTokens);
-    put(m, Keys.MODEL_TASK_TOKENS, taskTokens);
-    put(m, Keys.MODEL_HOMOGENEOUS_FLOW, homogeneousFlow);
-    put(m, Keys.MODEL_HETEROGENEOUS_FLOW, heterogeneousFlow);
-    put(m, Keys.MODEL_SEQ_PROXY_POOL, seqProxyPool);
-    put(m, Keys.MODEL_SHARE_KV, shareKv);
-    put(m, Keys.MODEL_PGU_PROXIES, pguProxies);
-    put(m, Keys.MODEL_EMBEDDING_LAYOUT, embeddingLayout);
-    put(m, Keys.MODEL_TIME_GAP, timeGap);
-    put(m, Keys.MODEL_TOWER_HIDDEN, towerHidden);
-    put(m, Keys.MODEL_INPUT_NORM, inputNorm);
-    put(m, Keys.MODEL_INIT_STD, initStd);
-    put(m, Keys.MODEL_PGU_HIDDEN, pguHidden);
-    put(m, Keys.MODEL_DROPOUT, dropout);
-    put(m, Keys.MODEL_SEQUENCE_POOLING, sequencePooling);
-    put(m, Keys.MODEL_OUT_OF_RANGE_IDS, outOfRangeIds);
-    put(m, Keys.MODEL_EXPERTS, experts);
-    put(m, Keys.MODEL_PLE_LEVELS, pleLevels);
-    put(m, Keys.MODEL_CROSS_LAYERS, crossLayers);
-    m.put(Keys.TASKS.name(), schema.tasks());
-    Map<String, Double> weights = new LinkedHashMap<>();
-    for (int k = 0; k < taskWeights.size(); k++) weights.put(schema.tasks().get(k), taskWeights.get(k));
-    m.put(Keys.TASK_WEIGHTS.name(), weights);
-    return m;
-  }
-
-  private static <T> void put(Map<String, Object> plain, ConfigKey<T> key, T value) {
-    plain.put(key.name(), key.type().plain(value));
+    return options.toPlain();
   }
 
   /** A copy with one architecture change, for ablations and tests, e.g. {@code spec.with("model.blocks=1")}. */
@@ -166,14 +70,115 @@ public record ModelSpec(
     return fromPlain(plain, schema);
   }
 
+  /** λ_k per task, in {@code schema.tasks()} order. */
+  public List<Double> taskWeights() {
+    return List.copyOf(options.get(Keys.TASK_WEIGHTS).values());
+  }
+
+  public ModelType type() {
+    return options.get(Keys.MODEL_TYPE);
+  }
+
+  public int dim() {
+    return options.get(Keys.MODEL_DIM);
+  }
+
+  public int blocks() {
+    return options.get(Keys.MODEL_BLOCKS);
+  }
+
+  public int heads() {
+    return options.get(Keys.MODEL_HEADS);
+  }
+
+  public int catProxies() {
+    return options.get(Keys.MODEL_CAT_PROXIES);
+  }
+
+  public int sharedTaskTokens() {
+    return options.get(Keys.MODEL_SHARED_TASK_TOKENS);
+  }
+
+  public boolean taskTokens() {
+    return options.get(Keys.MODEL_TASK_TOKENS);
+  }
+
+  public boolean homogeneousFlow() {
+    return options.get(Keys.MODEL_HOMOGENEOUS_FLOW);
+  }
+
+  public boolean heterogeneousFlow() {
+    return options.get(Keys.MODEL_HETEROGENEOUS_FLOW);
+  }
+
+  public SeqProxyPool seqProxyPool() {
+    return options.get(Keys.MODEL_SEQ_PROXY_POOL);
+  }
+
+  public boolean shareKv() {
+    return options.get(Keys.MODEL_SHARE_KV);
+  }
+
+  public PguProxies pguProxies() {
+    return options.get(Keys.MODEL_PGU_PROXIES);
+  }
+
+  public EmbeddingLayout embeddingLayout() {
+    return options.get(Keys.MODEL_EMBEDDING_LAYOUT);
+  }
+
+  public boolean timeGap() {
+    return options.get(Keys.MODEL_TIME_GAP);
+  }
+
+  public int towerHidden() {
+    return options.get(Keys.MODEL_TOWER_HIDDEN);
+  }
+
+  public boolean inputNorm() {
+    return options.get(Keys.MODEL_INPUT_NORM);
+  }
+
+  public double initStd() {
+    return options.get(Keys.MODEL_INIT_STD);
+  }
+
+  public int pguHidden() {
+    return options.get(Keys.MODEL_PGU_HIDDEN);
+  }
+
+  public double dropout() {
+    return options.get(Keys.MODEL_DROPOUT);
+  }
+
+  public SequencePooling sequencePooling() {
+    return options.get(Keys.MODEL_SEQUENCE_POOLING);
+  }
+
+  public OutOfRangeIds outOfRangeIds() {
+    return options.get(Keys.MODEL_OUT_OF_RANGE_IDS);
+  }
+
+  public int experts() {
+    return options.get(Keys.MODEL_EXPERTS);
+  }
+
+  public int pleLevels() {
+    return options.get(Keys.MODEL_PLE_LEVELS);
+  }
+
+  public int crossLayers() {
+    return options.get(Keys.MODEL_CROSS_LAYERS);
+  }
+
   /** Whether ids outside a field's vocabulary are mapped to OOV (model.out_of_range_ids=oov) instead of refused. */
   public boolean mapsOutOfRangeToOov() {
-    return outOfRangeIds == OutOfRangeIds.OOV;
+    return outOfRangeIds() == OutOfRangeIds.OOV;
   }
 
   /** The PGU gate MLP's hidden width: model.pgu_hidden, or 2d when 0. */
   public int pguHiddenWidth() {
-    return pguHidden > 0 ? pguHidden : 2 * dim;
+    return pguHidden() > 0 ? pguHidden() : 2 * dim();
   }
 
   public int taskCount() {

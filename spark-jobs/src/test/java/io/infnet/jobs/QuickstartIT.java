@@ -91,8 +91,7 @@ class QuickstartIT {
   /** Every SQL paragraph of the Zeppelin note runs on this lake and returns rows. */
   private static void notebookQueriesRunOn(Path lake, long predictions) throws Exception {
     String note = Files.readString(LauncherProcess.PROJECT.resolve("notebooks/infnet-runs.zpln"));
-    @SuppressWarnings("unchecked")
-    java.util.Map<String, Object> json = (java.util.Map<String, Object>) io.infnet.config.Json.parse(note);
+    java.util.Map<String, Object> json = io.infnet.json.Jsons.readMap(note, Object.class, "the Zeppelin note");
     org.apache.spark.sql.SparkSession spark = io.infnet.features.spark.SparkSessions.getOrCreate(
         io.infnet.config.InfnetConfig.defaults().with("spark.master=local[2]", "spark.shuffle_partitions=2"), "notebook-check");
     int queries = 0;

@@ -1,13 +1,11 @@
 package io.infnet.model.io;
 
-import io.infnet.config.Json;
+import io.infnet.json.Jsons;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +15,7 @@ import java.util.Map;
  */
 public final class SafeTensors {
   private static final String METADATA = "__metadata__";
+  private static final String F32 = "F32";
   private static final long MAX_HEADER = 100L << 20;
 
   private SafeTensors() {}
@@ -45,16 +44,10 @@ public final class SafeTensors {
     long offset = 0;
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
       long bytes = 4L * e.getValue().values().length;
-      Map<String, Object> info = new LinkedHashMap<>();
-      info.put("dtype", "F32");
-      List<Object> shape = new ArrayList<>();
-      for (long s : e.getValue().shape()) shape.add(s);
-      info.put("shape", shape);
-      info.put("data_offsets", List.of(offset, offset + bytes));
-      header.put(e.getKey(), info);
+      header.put(e.getKey(), new TensorHeader(F32, e.getValue().shape(), new long[] {offset, offset + bytes}));
       offset += bytes;
     }
-    byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+    byte[] json = Jsons.write(header).getBytes(StandardCharsets.UTF_8);
     int padded = (json.length + 7) / 8 * 8;
     ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(padded);
@@ -70,7 +63,6 @@ public final class SafeTensors {
     return out.array();
   }
 
-  @SuppressWarnings("unchecked")
   public static Contents read(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (bytes.length < 8) throw new IllegalArgumentException("not a safetensors file: " + bytes.length + " bytes");
@@ -79,36 +71,33 @@ public final class SafeTensors {
       throw new IllegalArgumentException("not a safetensors file: header length " + headerLength + " of a " + bytes.length + "-byte file");
     }
     String json = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8).strip();
-    Object parsed;
-    try {
-      parsed = Json.parse(json);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("safetensors header is not JSON: " + e.getMessage(), e);
-    }
-    if (!(parsed instanceof Map<?, ?> header)) throw new IllegalArgumentException("safetensors header is not a JSON object");
+    Map<String, Object> header = Jsons.readMap(json, Object.class, "safetensors header");
     int dataStart = 8 + (int) headerLength;
     long dataLength = bytes.length - dataStart;
     Map<String, String> metadata = new LinkedHashMap<>();
     Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : header.entrySet()) {
-      String name = String.valueOf(e.getKey());
-      if (METADATA.equals(name)) {
-        ((Map<Object, Object>) e.getValue()).forEach((k, v) -> metadata.put(String.valueOf(k), String.valueOf(v)));
-        continue;
+    for (Map.Entry<String, Object> e : header.entrySet()) {
+      if (METADATA.equals(e.getKey())) {
+        ((Map<?, ?>) e.getValue()).forEach((k, v) -> metadata.put(String.valueOf(k), String.valueOf(v)));
+      } else {
+        TensorHeader info = Jsons.fromPlain(e.getValue(), TensorHeader.class, "safetensors header of tensor " + e.getKey());
+        tensors.put(e.getKey(), readTensor(e.getKey(), info, in, dataStart, dataLength));
       }
-      tensors.put(name, readTensor(name, (Map<String, Object>) e.getValue(), in, dataStart, dataLength));
     }
     return new Contents(tensors, metadata);
   }
 
-  @SuppressWarnings("unchecked")
-  private static Tensor readTensor(String name, Map<String, Object> info, ByteBuffer in, int dataStart, long dataLength) {
-    if (!"F32".equals(info.get("dtype"))) throw new IllegalArgumentException("tensor " + name + ": dtype " + info.get("dtype") + ", only F32 is supported");
-    List<Object> shapeList = (List<Object>) info.get("shape");
-    List<Object> offsets = (List<Object>) info.get("data_offsets");
-    long[] shape = shapeList.stream().mapToLong(o -> ((Number) o).longValue()).toArray();
-    long begin = ((Number) offsets.get(0)).longValue();
-    long end = ((Number) offsets.get(1)).longValue();
+  /** One tensor's header entry; snake_case gives the format's {@code data_offsets}. */
+  record TensorHeader(String dtype, long[] shape, long[] dataOffsets) {}
+
+  private static Tensor readTensor(String name, TensorHeader info, ByteBuffer in, int dataStart, long dataLength) {
+    if (!F32.equals(info.dtype())) throw new IllegalArgumentException("tensor " + name + ": dtype " + info.dtype() + ", only F32 is supported");
+    if (info.shape() == null || info.dataOffsets() == null || info.dataOffsets().length != 2) {
+      throw new IllegalArgumentException("tensor " + name + ": the header needs shape and two data_offsets");
+    }
+    long[] shape = info.shape();
+    long begin = info.dataOffsets()[0];
+    long end = info.dataOffsets()[1];
     long count = 1;
     for (long s : shape) count *= s;
     if (begin < 0 || end > dataLength || end - begin != 4 * count) {

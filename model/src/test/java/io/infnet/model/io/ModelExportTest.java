@@ -47,13 +47,13 @@ class ModelExportTest {
           assertArrayEquals(expected[r], b[r]);
         }
       }
-      Map<String, Object> manifest = ModelExport.readManifest(dir);
+      ModelManifest manifest = ModelExport.readManifest(dir);
       Provenance back = ModelExport.provenanceOf(Files.readAllBytes(dir.resolve("manifest.json"))).orElseThrow();
       assertEquals("test", back.code().version());
       assertEquals(config, back.config());
       assertEquals(provenance.features(), back.features());
       assertTrue(Double.isNaN(back.training().bestValidAuc().get("like")), "an undefined AUC stays NaN through the manifest");
-      assertEquals(model.parameterCount(), ((Number) manifest.get("parameter_count")).longValue());
+      assertEquals(model.parameterCount(), manifest.parameterCount());
     }
   }
 

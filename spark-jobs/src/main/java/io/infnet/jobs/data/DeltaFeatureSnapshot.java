@@ -17,27 +17,27 @@ final class DeltaFeatureSnapshot implements FeatureSnapshot {
   private final String path;
   private final long version;
   private final FeatureSchema schema;
+  private final String vocabularyFingerprint;
 
-  private DeltaFeatureSnapshot(SparkSession spark, String path, long version, FeatureSchema schema) {
+  private DeltaFeatureSnapshot(SparkSession spark, FeatureTables.Pinned pinned) {
     this.spark = spark;
-    this.path = path;
-    this.version = version;
-    this.schema = schema;
+    this.path = pinned.path();
+    this.version = pinned.version();
+    this.schema = pinned.schema();
+    this.vocabularyFingerprint = pinned.vocabularyFingerprint();
   }
 
   static FeatureSnapshot open(SparkSession spark, String path, InfnetConfig config, long atVersion) {
     if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
       throw new JobFailure("feature table " + path + " does not exist: run 'bin/infnet features' first");
     }
-    long current = FeatureTables.currentVersion(spark, path);
-    if (atVersion >= 0 && atVersion != current) {
-      throw new JobFailure("feature table " + path + " is at Delta version " + current + ", not " + atVersion
+    FeatureTables.Pinned pinned = FeatureTables.pinCurrent(spark, path);
+    if (atVersion >= 0 && atVersion != pinned.version()) {
+      throw new JobFailure("feature table " + path + " is at Delta version " + pinned.version() + ", not " + atVersion
           + ": the run cannot resume on different data; start a new run");
     }
-    long version = current;
-    FeatureSchema schema = FeatureTables.readSchema(spark, path);
-    checkMatchesConfig(schema, config, path);
-    return new DeltaFeatureSnapshot(spark, path, version, schema);
+    checkMatchesConfig(pinned.schema(), config, path);
+    return new DeltaFeatureSnapshot(spark, pinned);
   }
 
   /** The table must have been built for the fields and tasks this config trains on. */
@@ -84,6 +84,6 @@ final class DeltaFeatureSnapshot implements FeatureSnapshot {
 
   @Override
   public String vocabularyFingerprint() {
-    return FeatureTables.properties(spark, path).getOrDefault(FeatureTables.VOCABULARY_FINGERPRINT_PROPERTY, "");
+    return vocabularyFingerprint;
   }
 }

@@ -44,12 +44,28 @@ public final class DistributedTrainer {
   private DistributedTrainer() {}
 
   /**
-   * What a run produced: the final (best-epoch) weights as the safetensors file the registry publishes, the metric history and where worker 0's step time went
-   * over {@code timedSteps} steps (the last stage attempt, without its warm-up steps).
+   * What a run produced: the loop's final state (epochs, best epoch and AUC, the metric history), the best epoch's
+   * weights as the safetensors file the registry publishes, and where worker 0's step time went over
+   * {@code timedSteps} steps (the last stage attempt, without its warm-up steps).
    */
-  public record Result(int epochsRun, int bestEpoch, Map<String, Double> bestValidAuc, long steps,
-      byte[] weightsFile, List<MetricRecord> history, long timedSteps, double computeSeconds,
+  public record Result(LoopState loop, long steps, byte[] weightsFile, long timedSteps, double computeSeconds,
       double communicationSeconds, long bytesSentByWorker0) {
+    public int epochsRun() {
+      return loop.epochsDone();
+    }
+
+    public int bestEpoch() {
+      return loop.bestEpoch();
+    }
+
+    public Map<String, Double> bestValidAuc() {
+      return loop.bestAuc();
+    }
+
+    public List<MetricRecord> history() {
+      return loop.history();
+    }
+
     /** Fraction of a step spent exchanging gradients (and waiting for peers). */
     public double communicationShare() {
       double total = computeSeconds + communicationSeconds;
@@ -124,9 +140,8 @@ public final class DistributedTrainer {
     TrainingWorker.WorkerReport r = Jsons.read(report, TrainingWorker.WorkerReport.class, "worker 0's report");
     CheckpointStore store = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
     byte[] weights = store.read(r.steps(), TrainingWorker.BEST_WEIGHTS); // the registered weights file, byte for byte
-    LoopState loop = r.loop();
-    return new Result(loop.epochsDone(), loop.bestEpoch(), loop.bestAuc(), r.steps(), weights, loop.history(), r.times().timedSteps(),
-        r.times().computeSeconds(), r.times().communicationSeconds(), r.times().bytesSent());
+    return new Result(r.loop(), r.steps(), weights, r.times().timedSteps(), r.times().computeSeconds(),
+        r.times().communicationSeconds(), r.times().bytesSent());
   }
 
   /** Sends each global position to the worker that owns it. */

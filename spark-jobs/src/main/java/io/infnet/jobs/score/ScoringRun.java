@@ -7,6 +7,7 @@ import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
+import io.infnet.json.Jsons;
 import io.infnet.lake.LakePaths;
 import java.sql.Timestamp;
 import java.util.List;
@@ -24,6 +25,9 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ScoringRun {
   public record Result(String path, long rowsWritten, List<String> dates, ScoringModel model, long tableVersion) {}
+
+  /** The predictions commit's {@code userMetadata} (docs/MODEL_FORMAT.md): which model scored which feature version. */
+  record CommitInfo(String model, String featuresPath, long featuresVersion, String configHash) {}
 
   private ScoringRun() {}
 
@@ -45,11 +49,8 @@ public final class ScoringRun {
         .withColumn("model_version", lit(model.entry().version()))
         .withColumn("scored_at", lit(new Timestamp(System.currentTimeMillis())));
     String where = "date IN (" + dates.stream().map(d -> "'" + d + "'").collect(Collectors.joining(",")) + ")";
-    String commitInfo = io.infnet.config.Json.write(Map.of(
-        "model", model.entry().name() + "/" + model.entry().version(),
-        "features_path", snapshot.path(),
-        "features_version", snapshot.version(),
-        "config_hash", config.hash()));
+    String commitInfo = Jsons.write(new CommitInfo(model.entry().name() + "/" + model.entry().version(), snapshot.path(),
+        snapshot.version(), config.hash()));
     predictions.write().format("delta").mode(SaveMode.Overwrite)
         .option("replaceWhere", where)
         .option("userMetadata", commitInfo)

@@ -1,6 +1,7 @@
 package io.infnet.jobs.report;
 
 import io.infnet.jobs.dist.DistributedTrainer;
+import io.infnet.model.train.LoopState;
 import io.infnet.model.train.MetricRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,8 +46,9 @@ final class RunReportFixtures {
     Map<String, Long> rows = new LinkedHashMap<>();
     rows.put("train", 12_288L);
     rows.put("valid", 1_536L);
-    DistributedTrainer.Result result = new DistributedTrainer.Result(EPOCHS, 3, bestAuc, (long) EPOCHS * STEPS_PER_EPOCH,
-        new byte[0], history, (long) EPOCHS * STEPS_PER_EPOCH - 2, 42.5, 3.2, 0);
+    LoopState loop = new LoopState(EPOCHS, 0.7, 3, bestAuc, history, 0, 0);
+    DistributedTrainer.Result result = new DistributedTrainer.Result(loop, (long) EPOCHS * STEPS_PER_EPOCH,
+        new byte[0], (long) EPOCHS * STEPS_PER_EPOCH - 2, 42.5, 3.2, 0);
     return new RunReport.Run(runId, modelName, 7, "cafe1234", featurePath, 5, rows, 2, result);
   }
 }
