@@ -107,6 +107,10 @@ public final class Keys {
       "Stop the build when more than this fraction of the log's rows is dropped (all reasons together, docs/DATA_POLICY.md): the input is broken and training on the rest would be wrong; the error names each reason and its count.");
   public static final ConfigKey<Double> FEATURES_FUTURE_TOLERANCE_HOURS = key("features.future_tolerance_hours", decimal(0, 1e6), 24.0,
       "Log rows whose time_ms is later than the build's clock plus this many hours are dropped and counted as future_timestamp (clock skew below it is tolerated).");
+  public static final ConfigKey<String> FEATURES_FROM_DATE = key("features.from_date", date(true), "",
+      "First day to build; empty = a full build of every day of the raw log (refits vocabularies unless features.freeze_vocabulary). A day range builds only those days, with the stored vocabularies, from the sequence state of the day before (docs/FEATURE_TABLES.md, Day by day); the range is extended to earlier days re-ingested since they were built.");
+  public static final ConfigKey<String> FEATURES_TO_DATE = key("features.to_date", date(true), "",
+      "Last day to build (inclusive); empty = features.from_date.");
   public static final ConfigKey<String> SPLIT_TRAIN_END = key("split.train_end", date(false), "2022-04-18",
       "Last day of the train split (inclusive).");
   public static final ConfigKey<String> SPLIT_VALID_END = key("split.valid_end", date(false), "2022-04-19",

@@ -42,6 +42,14 @@ public record LakePaths(String root) {
     return under("features/impressions");
   }
 
+  /**
+   * Each user's last {@code features.sequence_max_length} events per behaviour after the last day built: where the
+   * next day's build starts (one Delta version per build; the feature table names the version of each build's end).
+   */
+  public String sequenceState() {
+    return under("features/sequence_state");
+  }
+
   /** Vocabularies: field, value, index, count. */
   public String vocabulary() {
     return under("features/vocabulary");

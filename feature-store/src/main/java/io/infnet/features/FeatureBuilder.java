@@ -55,11 +55,14 @@ public final class FeatureBuilder {
   public static FeatureBuildResult run(SparkSession spark, InfnetConfig config) {
     FeatureSpec spec = FeatureSpec.of(config);
     LakePaths lake = LakePaths.of(config);
+    BuildPlan plan = spec.fromDate().isEmpty() ? BuildPlan.full()
+        : BuildPlan.range(spark, lake, spec.contentJson(), spec.fromDate(), spec.toDate());
     QualityReport quality = new QualityReport();
     PhaseTimer timer = new PhaseTimer(FeatureBuilder.class, "feature build");
-    RawInputs raw = RawInputs.load(spark, lake);
+    RawInputs raw = RawInputs.load(spark, lake).restrictedTo(plan);
 
     Dataset<Row> log = LogCleaning.clean(raw.log().data(), System.currentTimeMillis() + spec.futureToleranceMs(), quality);
+    requireRowsInRange(quality, plan);
     requireFewDrops(quality, spec.maxDroppedFraction());
     timer.lap("read and clean the log");
     Map<String, Long> sourceRows = new LinkedHashMap<>();
@@ -70,13 +73,15 @@ public final class FeatureBuilder {
 
     Map<String, String> oracleFlags = raw.oracle().isPresent() ? OracleColumns.flagsOfTasks(spec) : Map.of();
     Dataset<Row> joined = withOracle(impressions(log, raw, spec), raw, oracleFlags).persist(StorageLevel.MEMORY_AND_DISK());
-    String[] days = checkLabelsAndRecordDailyStats(joined, spec, quality);
+    List<String> days = checkLabelsAndRecordDailyStats(joined, spec, quality);
     Dataset<Row> impressions = Labels.asInt(joined, spec.labelsNeeded().keySet());
     log.unpersist();
     timer.lap("join, labels, daily stats");
 
-    IdMappings mappings = fitOrLoadIdMappings(spark, impressions, spec, lake, days);
+    IdMappings mappings = plan.isFull() ? fitOrLoadIdMappings(spark, impressions, spec, lake, days) : storedIdMappings(spark, spec, lake);
     FeatureSchema schema = schema(spec, mappings);
+    boolean adding = !plan.isFull() && Delta.exists(spark, lake.features());
+    if (adding) requireSameSchema(spark, lake.features(), schema);
     timer.lap("vocabularies and buckets");
 
     Dataset<Row> encoded = encode(impressions, spec, mappings).persist(StorageLevel.MEMORY_AND_DISK());
@@ -85,18 +90,41 @@ public final class FeatureBuilder {
     timer.lap("encode and field stats");
 
     // timed apart from the checks: bench/feature-build reads the sequence phase's cost per row from this lap
-    write(spark, withSequences(spark, encoded, spec, schema, OracleColumns.columns(oracleFlags)), lake.features(), days);
+    String[] written = plan.isFull() ? new String[] {days.get(0), days.get(days.size() - 1)} : new String[] {plan.from(), plan.to()};
+    PointInTimeSequences sequences = sequences(spec, schema);
+    PointInTimeSequences.Advanced advanced = sequences.advance(spark, sequenceInput(encoded, spec, OracleColumns.columns(oracleFlags)),
+        SequenceStateTable.read(spark, lake.sequenceState(), plan.stateVersion(), sequences));
+    Map<String, Long> replaced = !adding ? Map.of() : rowsPerSplit(Delta.read(spark, lake.features()).where(dayRange(written)));
+    Dataset<Row> rows = output(advanced.rows(), spec, sequences, OracleColumns.columns(oracleFlags));
+    write(spark, adding ? alignedToTable(rows, Delta.read(spark, lake.features()).schema(), lake.features()) : rows, lake.features(),
+        written, adding);
+    long stateVersion = SequenceStateTable.write(spark, lake.sequenceState(), advanced.state(), written[1]);
+    advanced.release();
     timer.lap("sequences and write");
     Map<String, String> recorded = new LinkedHashMap<>(raw.lineage(sourceRows));
     recorded.put(FeatureTables.VOCABULARY_FINGERPRINT_PROPERTY, mappings.vocabulary().fingerprint());
-    long tableVersion = verifyAndRecord(spark, lake.features(), days, rowsPerSplit, schema, config, recorded);
+    recorded.put(FeatureTables.FEATURE_SPEC_PROPERTY, spec.contentJson());
+    long tableVersion = verifyAndRecord(spark, lake.features(), new Build(plan, written, days, rowsPerSplit, replaced, stateVersion),
+        schema, config, recorded);
     encoded.unpersist();
     timer.lap("verify and properties");
 
     Dataset<Row> report = quality.toDataset(spark, tableVersion, config.hash());
     Delta.append(report, lake.quality());
-    return new FeatureBuildResult(schema, lake.features(), tableVersion, rowsPerSplit, report);
+    return new FeatureBuildResult(schema, lake.features(), tableVersion, rowsPerSplit, report, written[0], written[1], plan.notes());
   }
+
+  /** A day range with no raw row is a day not delivered: say so rather than build nothing. */
+  private static void requireRowsInRange(QualityReport quality, BuildPlan plan) {
+    if (!plan.isFull() && quality.get(QualityReport.ROWS, "log_in") <= 0) {
+      throw new IllegalArgumentException("the raw log has no row for " + plan.from() + ".." + plan.to()
+          + ": ingest the day(s) first (bin/infnet ingest --date=... --log=...)");
+    }
+  }
+
+  /** What one build wrote: the days of its range, those with rows, rows per split and the state after it. */
+  private record Build(BuildPlan plan, String[] range, List<String> days, Map<String, Long> rowsPerSplit,
+      Map<String, Long> replacedPerSplit, long stateVersion) {}
 
   /** More dropped log rows than features.max_dropped_fraction means broken input: stop rather than train on the rest. */
   private static void requireFewDrops(QualityReport quality, double maxFraction) {
@@ -175,9 +203,9 @@ public final class FeatureBuilder {
 
   /**
    * One pass: stops on labels outside {0, 1, null}; records label rate per task and day and unknown
-   * users/videos; returns the first and last day.
+   * users/videos; returns the days with rows, in order.
    */
-  private static String[] checkLabelsAndRecordDailyStats(Dataset<Row> impressions, FeatureSpec spec, QualityReport quality) {
+  private static List<String> checkLabelsAndRecordDailyStats(Dataset<Row> impressions, FeatureSpec spec, QualityReport quality) {
     List<Column> aggs = new ArrayList<>(List.of(count(lit(1)), count(when(col(USER_KNOWN).isNull(), 1)),
         count(when(col(VIDEO_KNOWN).isNull(), 1))));
     for (String task : spec.labelsNeeded().keySet()) aggs.add(avg(col(FeatureSchema.labelColumn(task))));
@@ -200,7 +228,7 @@ public final class FeatureBuilder {
     quality.add(QualityReport.ROWS, "joined", rows);
     quality.add(QualityReport.UNKNOWN_KEY, "user_id", unknownUsers);
     quality.add(QualityReport.UNKNOWN_KEY, "video_id", unknownVideos);
-    return new String[] {perDay.get(0).getString(0), perDay.get(perDay.size() - 1).getString(0)};
+    return perDay.stream().map(r -> r.getString(0)).toList();
   }
 
   /** The id mappings of the fields: categorical vocabularies and numeric bucket splits. */
@@ -208,14 +236,11 @@ public final class FeatureBuilder {
 
   /** Fitted on the train split and stored, or (features.freeze_vocabulary) the stored ones. */
   private static IdMappings fitOrLoadIdMappings(SparkSession spark, Dataset<Row> impressions, FeatureSpec spec, LakePaths lake,
-      String[] days) {
-    if (spec.freezeVocabulary()) {
-      return new IdMappings(Vocabulary.load(spark, lake.vocabulary(), spec.categorical()),
-          NumericBuckets.load(spark, lake.bucketSplits(), spec.numeric()));
-    }
-    if (days[0].compareTo(spec.trainEnd()) > 0) {
+      List<String> days) {
+    if (spec.freezeVocabulary()) return storedIdMappings(spark, spec, lake);
+    if (days.get(0).compareTo(spec.trainEnd()) > 0) {
       throw new IllegalArgumentException("no impression falls in the train split (split.train_end=" + spec.trainEnd()
-          + ", log days " + days[0] + ".." + days[1] + "): vocabularies are fitted on train rows only");
+          + ", log days " + days.get(0) + ".." + days.get(days.size() - 1) + "): vocabularies are fitted on train rows only");
     }
     Dataset<Row> train = impressions.where(col(SPLIT).equalTo("train"));
     IdMappings fitted = new IdMappings(Vocabulary.fit(train, spec.categorical(), spec.multiValued().keySet(), spec.minCount()),
@@ -223,6 +248,21 @@ public final class FeatureBuilder {
     fitted.vocabulary().save(lake.vocabulary());
     fitted.buckets().save(spark, lake.bucketSplits());
     return fitted;
+  }
+
+  /** The stored vocabularies and splits: a frozen build's, and every day range's (ids must not move between days). */
+  private static IdMappings storedIdMappings(SparkSession spark, FeatureSpec spec, LakePaths lake) {
+    return new IdMappings(Vocabulary.load(spark, lake.vocabulary(), spec.categorical()),
+        NumericBuckets.load(spark, lake.bucketSplits(), spec.numeric()));
+  }
+
+  /** Days added to a table must have its columns and cardinalities (e.g. the vocabulary was not refitted since). */
+  private static void requireSameSchema(SparkSession spark, String table, FeatureSchema schema) {
+    FeatureSchema current = FeatureTables.readSchema(spark, table);
+    if (!current.equals(schema)) {
+      throw new IllegalArgumentException("the feature table at " + table + " has another feature schema than this day range would "
+          + "write (vocabularies or buckets changed since it was built): run a full build (bin/infnet features without a date range)");
+    }
   }
 
   private static FeatureSchema schema(FeatureSpec spec, IdMappings mappings) {
@@ -281,21 +321,26 @@ public final class FeatureBuilder {
     return rowsPerSplit;
   }
 
-  private static Dataset<Row> withSequences(SparkSession spark, Dataset<Row> encoded, FeatureSpec spec, FeatureSchema schema,
-      List<String> oracleColumns) {
+  private static PointInTimeSequences sequences(FeatureSpec spec, FeatureSchema schema) {
     List<Behaviour> behaviours = new ArrayList<>();
     List<String> fields = spec.sequenceFields();
     int[] positions = fields.stream().mapToInt(schema::fieldIndex).toArray();
     for (String s : spec.sequences()) behaviours.add(new Behaviour(s, FeatureSchema.labelColumn(s), fields, positions));
-    PointInTimeSequences sequences = new PointInTimeSequences(behaviours, spec.sequenceMaxLength(), spec.gapBuckets());
+    return new PointInTimeSequences(behaviours, spec.sequenceMaxLength(), spec.gapBuckets());
+  }
 
+  private static Dataset<Row> sequenceInput(Dataset<Row> encoded, FeatureSpec spec, List<String> oracleColumns) {
     List<Column> input = new ArrayList<>(List.of(col("user_id"), col("video_id"), col("time_ms"),
         col(LogCleaning.DAY).as("date"), col(SPLIT), col(FeatureSchema.CAT_COLUMN)));
     for (String f : spec.multiValuedColumns()) input.add(col(FeatureSchema.multiValuedColumn(f)));
     for (String label : spec.labelsNeeded().keySet()) input.add(col(FeatureSchema.labelColumn(label)));
     for (String oracle : oracleColumns) input.add(col(oracle));
-    Dataset<Row> withSequences = sequences.append(spark, encoded.select(input.toArray(Column[]::new)));
+    return encoded.select(input.toArray(Column[]::new));
+  }
 
+  /** The feature table's columns, in the order of docs/FEATURE_TABLES.md. */
+  private static Dataset<Row> output(Dataset<Row> withSequences, FeatureSpec spec, PointInTimeSequences sequences,
+      List<String> oracleColumns) {
     List<String> output = new ArrayList<>(FeatureSchema.KEY_COLUMNS);
     output.add(FeatureSchema.CAT_COLUMN);
     for (String f : spec.multiValuedColumns()) output.add(FeatureSchema.multiValuedColumn(f));
@@ -305,38 +350,109 @@ public final class FeatureBuilder {
     return withSequences.select(output.stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
+  private static Map<String, Long> rowsPerSplit(Dataset<Row> rows) {
+    Map<String, Long> out = new TreeMap<>();
+    for (Row r : rows.groupBy(SPLIT).count().collectAsList()) out.put(r.getString(0), r.getLong(1));
+    return out;
+  }
+
   /**
    * Replaces the built days (replaceWhere: a rerun gives the same table) or, when the table is new or its
    * columns changed, the whole table.
    */
-  private static void write(SparkSession spark, Dataset<Row> features, String path, String[] days) {
+  private static void write(SparkSession spark, Dataset<Row> features, String path, String[] days, boolean adding) {
     DataFrameWriter<Row> writer = features.write().format("delta").mode("overwrite").partitionBy("date");
-    boolean sameColumns = Delta.exists(spark, path) && sameColumns(Delta.read(spark, path).schema(), features.schema());
+    boolean sameColumns = adding || Delta.exists(spark, path) && sameColumns(Delta.read(spark, path).schema(), features.schema());
     (sameColumns ? writer.option("replaceWhere", dayRange(days)) : writer.option("overwriteSchema", "true")).save(path);
+  }
+
+  /**
+   * Days added to a table take its columns: an oracle column the new days lack (real data ingested after generated
+   * data) is null for them; any other difference is refused rather than rewriting the table's other days.
+   */
+  private static Dataset<Row> alignedToTable(Dataset<Row> rows, StructType table, String path) {
+    List<String> have = Arrays.asList(rows.columns());
+    List<Column> columns = new ArrayList<>();
+    for (StructField f : table.fields()) {
+      if (have.contains(f.name())) columns.add(col(f.name()));
+      else if (f.name().startsWith("oracle_")) columns.add(lit(null).cast(f.dataType()).as(f.name()));
+      else throw new IllegalArgumentException("the feature table at " + path + " has column " + f.name() + ", which this day range "
+          + "would not write: run a full build (bin/infnet features without a date range)");
+    }
+    Dataset<Row> aligned = rows.select(columns.toArray(Column[]::new));
+    if (!sameColumns(table, aligned.schema())) {
+      throw new IllegalArgumentException("the feature table at " + path + " has columns " + table.simpleString() + ", this day range "
+          + "writes " + aligned.schema().simpleString() + ": run a full build (bin/infnet features without a date range)");
+    }
+    return aligned;
   }
 
   private static String dayRange(String[] days) {
     return "date >= '" + days[0] + "' AND date <= '" + days[1] + "'";
   }
 
-  /** Checks the rows landed, then records schema, config and lineage; returns the table version. */
-  private static long verifyAndRecord(SparkSession spark, String path, String[] days, Map<String, Long> rowsPerSplit,
-      FeatureSchema schema, InfnetConfig config, Map<String, String> lineage) {
-    long expected = rowsPerSplit.values().stream().mapToLong(Long::longValue).sum();
-    long written = Delta.read(spark, path).where(dayRange(days)).count();
+  /**
+   * Checks the rows landed, then records schema, config, lineage, rows per split of the whole table, the days built
+   * and the state after the last one (BuildPlan); returns the table version.
+   */
+  private static long verifyAndRecord(SparkSession spark, String path, Build build, FeatureSchema schema, InfnetConfig config,
+      Map<String, String> lineage) {
+    long expected = build.rowsPerSplit().values().stream().mapToLong(Long::longValue).sum();
+    long written = Delta.read(spark, path).where(dayRange(build.range())).count();
     if (written != expected) {
-      throw new IllegalStateException("feature table " + path + " holds " + written + " rows for " + days[0] + ".." + days[1]
-          + " after the write, expected " + expected);
+      throw new IllegalStateException("feature table " + path + " holds " + written + " rows for " + build.range()[0] + ".."
+          + build.range()[1] + " after the write, expected " + expected);
     }
+    Map<String, String> before = Delta.properties(spark, path);
     Map<String, String> props = new LinkedHashMap<>();
     props.put(FeatureSchema.TABLE_PROPERTY, schema.toJson());
     props.put(FeatureTables.CONFIG_HASH_PROPERTY, config.hash());
     props.put(FeatureTables.CONFIG_PROPERTY, config.toJson());
-    props.put("infnet.dates", days[0] + ".." + days[1]);
-    rowsPerSplit.forEach((split, n) -> props.put("infnet.rows." + split, String.valueOf(n)));
+    props.put("infnet.dates", tableDates(before, build));
+    Map<String, Long> perSplit = new TreeMap<>(build.rowsPerSplit());
+    if (!build.plan().isFull()) {
+      for (String split : List.of("train", "valid", "test")) {
+        long total = Long.parseLong(before.getOrDefault("infnet.rows." + split, "0")) - build.replacedPerSplit().getOrDefault(split, 0L)
+            + build.rowsPerSplit().getOrDefault(split, 0L);
+        if (total > 0 || before.containsKey("infnet.rows." + split)) perSplit.put(split, total);
+      }
+    }
+    perSplit.forEach((split, n) -> props.put("infnet.rows." + split, String.valueOf(n)));
     props.putAll(lineage);
+    String now = java.time.Instant.now().toString();
+    for (String day : build.days()) props.put(BuildPlan.BUILT_PREFIX + day, now);
+    props.put(BuildPlan.STATE_PREFIX + build.range()[1], String.valueOf(build.stateVersion()));
+    Delta.unsetProperties(spark, path, outdated(before, build, props));
     Delta.setProperties(spark, path, props);
     return Delta.version(spark, path);
+  }
+
+  /**
+   * Day properties the build made wrong: a full build's every other day mark; a range's marks of days it found empty
+   * and its states before its last day (those days were rebuilt; a state after them stays right: same raw input).
+   */
+  private static List<String> outdated(Map<String, String> before, Build build, Map<String, String> props) {
+    List<String> out = new ArrayList<>();
+    for (String key : before.keySet()) {
+      boolean dayMark = key.startsWith(BuildPlan.BUILT_PREFIX) || key.startsWith(BuildPlan.STATE_PREFIX);
+      if (!dayMark || props.containsKey(key)) continue;
+      String day = key.substring(key.lastIndexOf('.') + 1);
+      boolean inRange = day.compareTo(build.range()[0]) >= 0 && day.compareTo(build.range()[1]) <= 0;
+      if (build.plan().isFull() || inRange) out.add(key);
+    }
+    return out;
+  }
+
+  /** First..last day of the whole table after this build. */
+  private static String tableDates(Map<String, String> before, Build build) {
+    String first = build.range()[0], last = build.range()[1];
+    String previous = before.get("infnet.dates");
+    if (!build.plan().isFull() && previous != null && previous.contains("..")) {
+      String[] p = previous.split("\\.\\.");
+      if (p[0].compareTo(first) < 0) first = p[0];
+      if (p[1].compareTo(last) > 0) last = p[1];
+    }
+    return first + ".." + last;
   }
 
   private static boolean sameColumns(StructType a, StructType b) {

@@ -2,6 +2,7 @@ package io.infnet.features;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.json.Jsons;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,7 +13,7 @@ import java.util.Map;
 record FeatureSpec(List<String> categorical, Map<String, Integer> multiValued, List<String> numeric, int numericBuckets,
     int minCount, boolean freezeVocabulary, String itemField, List<String> sideFields, List<String> sequences, int sequenceMaxLength, int gapBuckets,
     List<String> tasks, Map<String, String> labelExpressions, String trainEnd, String validEnd, double maxDroppedFraction,
-    long futureToleranceMs) {
+    long futureToleranceMs, String fromDate, String toDate) {
 
   static FeatureSpec of(InfnetConfig c) {
     return new FeatureSpec(c.get(Keys.FEATURES_CATEGORICAL), c.get(Keys.FEATURES_MULTI_VALUED), c.get(Keys.FEATURES_NUMERIC),
@@ -20,8 +21,23 @@ record FeatureSpec(List<String> categorical, Map<String, Integer> multiValued, L
         c.get(Keys.FEATURES_SEQUENCE_SIDE_FIELDS), c.get(Keys.FEATURES_SEQUENCES), c.get(Keys.FEATURES_SEQUENCE_MAX_LENGTH),
         c.get(Keys.FEATURES_GAP_BUCKETS), c.get(Keys.TASKS), c.get(Keys.TASK_LABELS), c.get(Keys.SPLIT_TRAIN_END),
         c.get(Keys.SPLIT_VALID_END), c.get(Keys.FEATURES_MAX_DROPPED_FRACTION),
-        Math.round(c.get(Keys.FEATURES_FUTURE_TOLERANCE_HOURS) * 3_600_000L));
+        Math.round(c.get(Keys.FEATURES_FUTURE_TOLERANCE_HOURS) * 3_600_000L), c.get(Keys.FEATURES_FROM_DATE),
+        c.get(Keys.FEATURES_TO_DATE).isEmpty() ? c.get(Keys.FEATURES_FROM_DATE) : c.get(Keys.FEATURES_TO_DATE));
   }
+
+  /**
+   * The keys that decide the rows' content, as JSON: recorded on the table ({@link FeatureTables#FEATURE_SPEC_PROPERTY})
+   * so that a day range is built only into a table made with the same ones (policy keys such as the drop ceiling are
+   * left out: they decide whether a build runs, not what it writes).
+   */
+  String contentJson() {
+    return Jsons.write(new Content(categorical, multiValued, numeric, numericBuckets, minCount, itemField, sideFields, sequences,
+        sequenceMaxLength, gapBuckets, tasks, labelExpressions, trainEnd, validEnd));
+  }
+
+  private record Content(List<String> categorical, Map<String, Integer> multiValued, List<String> numeric, int numericBuckets,
+      int minCount, String itemField, List<String> sideFields, List<String> sequences, int sequenceMaxLength, int gapBuckets,
+      List<String> tasks, Map<String, String> labelExpressions, String trainEnd, String validEnd) {}
 
   /** Every field of the {@code cat} column, in order: categorical fields, then bucketized numeric fields. */
   List<String> catFields() {

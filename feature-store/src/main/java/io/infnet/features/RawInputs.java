@@ -1,5 +1,7 @@
 package io.infnet.features;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.infnet.features.raw.OracleTable;
 import io.infnet.features.raw.RawSchemas;
 import io.infnet.features.spark.Delta;
@@ -7,6 +9,7 @@ import io.infnet.lake.LakePaths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -19,7 +22,11 @@ import org.apache.spark.sql.types.StructType;
 record RawInputs(Source log, Source users, Source videos, Optional<Source> oracle) {
 
   /** One raw table read at {@code version}. */
-  record Source(String name, String path, long version, Dataset<Row> data) {}
+  record Source(String name, String path, long version, Dataset<Row> data) {
+    Source where(Column condition) {
+      return new Source(name, path, version, data.where(condition));
+    }
+  }
 
   static RawInputs load(SparkSession spark, LakePaths lake) {
     Source log = source(spark, "log", lake.rawLog(), RawSchemas.LOG);
@@ -39,6 +46,16 @@ record RawInputs(Source log, Source users, Source videos, Optional<Source> oracl
     Dataset<Row> data = spark.read().format("delta").option("versionAsOf", version).load(path);
     RawSchemas.requireSchema(data, schema, name);
     return new Source(name, path, version, data.selectExpr(RawSchemas.columnsOf(data, schema)));
+  }
+
+  /**
+   * The log (and oracle) rows of the plan's days only: a day's build reads that day's partitions, not the history.
+   * Users and videos stay whole (they are tables of ids, not of days).
+   */
+  RawInputs restrictedTo(BuildPlan plan) {
+    if (plan.isFull()) return this;
+    Column days = col("date").between(BuildPlan.logDay(plan.from()), BuildPlan.logDay(plan.to()));
+    return new RawInputs(log.where(days), users, videos, oracle.map(o -> o.where(days)));
   }
 
   /** Table properties recording the inputs: version and row count per raw table (the oracle's path and version). */

@@ -74,6 +74,18 @@ public final class Delta {
     spark.sql(sql.append(")").toString());
   }
 
+  /** Removes user properties from the table (one commit; absent ones are ignored). */
+  public static void unsetProperties(SparkSession spark, String path, java.util.Collection<String> names) {
+    if (names.isEmpty()) return;
+    StringBuilder sql = new StringBuilder("ALTER TABLE delta.`").append(path.replace("`", "``")).append("` UNSET TBLPROPERTIES IF EXISTS (");
+    String separator = "";
+    for (String name : names) {
+      sql.append(separator).append(sqlString(name));
+      separator = ", ";
+    }
+    spark.sql(sql.append(")").toString());
+  }
+
   private static String sqlString(String s) {
     return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
