@@ -32,7 +32,7 @@ record BuildPlan(String from, String to, long stateVersion, List<String> notes) 
   /** Feature-table property per build's last day: the sequence-state version holding every event up to that day. */
   static final String STATE_PREFIX = "infnet.state.";
   /** Raw-log property per ingested day (yyyyMMdd): "ISO instant,rows", written by the daily ingest. */
-  static final String INGESTED_PREFIX = "infnet.ingest.";
+  static final String INGESTED_PREFIX = io.infnet.features.raw.DailyIngest.PROPERTY_PREFIX;
 
   BuildPlan {
     notes = List.copyOf(notes);

@@ -66,10 +66,11 @@ final class ImportJob implements Job {
     return RawImport.runMapped(context.spark(), context.config(), mapping, path);
   }
 
-  private static void requireExists(JobContext context, String flag, String path) throws IOException {
+  /** Fails naming the job, the flag and the path when an input given on the command line is not there. */
+  static void requireExists(JobContext context, String flag, String path) throws IOException {
     Path p = new Path(path);
     if (!p.getFileSystem(context.spark().sparkContext().hadoopConfiguration()).exists(p)) {
-      throw new JobFailure("import: " + flag + " " + path + " does not exist");
+      throw new JobFailure(context.args().job() + ": " + flag + " " + path + " does not exist");
     }
   }
 }

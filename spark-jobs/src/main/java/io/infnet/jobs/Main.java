@@ -19,8 +19,8 @@ public final class Main {
   static final Map<String, Job> JOBS = new LinkedHashMap<>();
 
   static {
-    for (Job j : List.of(new DatagenJob(), new ImportJob(), new FeaturesJob(), new TrainJob(), new EvaluateJob(), new ScoreJob(),
-        new QuickstartJob(), new PromoteJob(), new ConfigJob(), new CompareJob())) {
+    for (Job j : List.of(new DatagenJob(), new ImportJob(), new IngestJob(), new FeaturesJob(), new TrainJob(), new EvaluateJob(),
+        new ScoreJob(), new QuickstartJob(), new PromoteJob(), new ConfigJob(), new CompareJob())) {
       JOBS.put(j.name(), j);
     }
   }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * {@code raw/oracle} ({@link RawSchemas#ORACLE}): the generator's true probabilities of the log's flags, one row per
  * generated impression. Only datagen writes it, right after the log, and tags it with the state of the log it
  * belongs to (the log table's id and Delta version); the feature build uses it only for exactly that log state, so a
- * log replaced or changed since (import, appended rows) never meets a stale oracle. {@code import} deletes it too.
+ * log replaced or changed since (import, ingest, appended rows) never meets a stale oracle. {@code import} and
+ * {@code ingest} delete it too: their rows have no known true probabilities.
  */
 public final class OracleTable {
   /** Table property: {@code <log table id>@v<log version>} of the log the oracle was generated with. */

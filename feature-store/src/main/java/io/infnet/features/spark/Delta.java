@@ -30,6 +30,16 @@ public final class Delta {
         .partitionBy(partitionColumns).save(path);
   }
 
+  /** Replaces the rows matching {@code predicate} with {@code data} in one commit; every row of {@code data} must match it. */
+  public static void replaceWhere(Dataset<Row> data, String path, String predicate) {
+    data.write().format("delta").mode("overwrite").option("replaceWhere", predicate).save(path);
+  }
+
+  /** Makes the table's content (data and metadata) that of {@code version} again, as a new commit. */
+  public static void restore(SparkSession spark, String path, long version) {
+    DeltaTable.forPath(spark, path).restoreToVersion(version);
+  }
+
   public static void append(Dataset<Row> data, String path) {
     data.write().format("delta").mode("append").option("mergeSchema", "true").save(path);
   }

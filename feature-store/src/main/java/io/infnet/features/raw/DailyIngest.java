@@ -1,0 +1,279 @@
+package io.infnet.features.raw;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.delta.tables.DeltaTable;
+import io.infnet.config.InfnetConfig;
+import io.infnet.features.spark.Delta;
+import io.infnet.lake.LakePaths;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One day of raw log into the lake ({@code bin/infnet ingest}); the whole-lake {@link RawImport} stays for first
+ * loads. Days come twice, late or not at all, so each outcome is defined (docs/DATA_POLICY.md, "Daily ingest"):
+ * <ul>
+ *   <li>Every input is read and checked before the first write (schema, the day of every row, null keys, duplicate
+ *       ids) from a local checkpoint, so the rows checked are the rows written.</li>
+ *   <li>The log's day is replaced in one {@code replaceWhere} commit: a day delivered again replaces itself, and a
+ *       rerun gives the same table.</li>
+ *   <li>Users and videos are MERGEd by id: a changed profile is updated in place, its previous state stays readable
+ *       by Delta time travel.</li>
+ *   <li>The three tables are separate commits: if a later write fails, the tables already written are restored to
+ *       their versions before the ingest; after a crash, rerunning the same ingest repairs the lake.</li>
+ *   <li>The generator's oracle belongs to one log version ({@link OracleTable}); ingested rows have none, so it is
+ *       deleted, as {@link RawImport} does.</li>
+ * </ul>
+ */
+public final class DailyIngest {
+  /** Log table property per ingested day, {@code infnet.ingest.<yyyyMMdd> = <ISO instant>,<rows>}: for late-data checks. */
+  public static final String PROPERTY_PREFIX = "infnet.ingest.";
+
+  private static final DateTimeFormatter BASIC = DateTimeFormatter.ofPattern("uuuuMMdd").withResolverStyle(ResolverStyle.STRICT);
+  private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
+
+  private DailyIngest() {}
+
+  /** The files of one day: the log (required), users and videos (null when not delivered). */
+  public record Inputs(String log, String users, String videos) {}
+
+  /** What the ingest did; the versions are the tables' Delta versions afterwards (-1: no table). */
+  public record Ingested(int date, long logRows, long replacedLogRows, long usersInserted, long usersUpdated,
+      long videosInserted, long videosUpdated, long logVersion, long usersVersion, long videosVersion) {
+    public LocalDate day() {
+      return LocalDate.parse(String.valueOf(date), BASIC);
+    }
+  }
+
+  /** An input that cannot be ingested (unreadable, wrong schema, wrong day, null or duplicate keys); nothing was written. */
+  public static final class InvalidInput extends IllegalArgumentException {
+    InvalidInput(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** A day as the log stores it (int yyyyMMdd) from yyyy-MM-dd or yyyyMMdd. */
+  public static int parseDate(String text) {
+    for (DateTimeFormatter format : List.of(ISO, BASIC)) {
+      try {
+        return Integer.parseInt(LocalDate.parse(text, format).format(BASIC));
+      } catch (DateTimeParseException e) {
+        // try the other format
+      }
+    }
+    throw new IllegalArgumentException("date '" + text + "' is not a day as yyyy-MM-dd or yyyyMMdd");
+  }
+
+  /** Adds or replaces day {@code date} of the lake's raw log and upserts the users and videos given. */
+  public static Ingested run(SparkSession spark, InfnetConfig config, int date, Inputs inputs, boolean allowEmpty) {
+    return run(spark, LakePaths.of(config), date, inputs, allowEmpty, table -> {});
+  }
+
+  /** {@code beforeWrite} hears each table's name ("log", "users", "videos") before it is written: tests fail one there. */
+  static Ingested run(SparkSession spark, LakePaths lake, int date, Inputs inputs, boolean allowEmpty, Consumer<String> beforeWrite) {
+    Checked log = checkLog(spark, inputs.log(), date, allowEmpty, lake.rawLog());
+    Checked users = checkProfiles(spark, inputs.users(), RawSchemas.USERS, "user_id", lake.rawUsers());
+    Checked videos = checkProfiles(spark, inputs.videos(), RawSchemas.VIDEOS, "video_id", lake.rawVideos());
+    Map<String, Long> before = versions(spark, lake);
+    try {
+      OracleTable.delete(spark, lake);
+      beforeWrite.accept("log");
+      long replaced = writeDay(spark, log, date, lake.rawLog());
+      beforeWrite.accept("users");
+      Merged u = upsert(spark, users, "user_id", lake.rawUsers());
+      beforeWrite.accept("videos");
+      Merged v = upsert(spark, videos, "video_id", lake.rawVideos());
+      return new Ingested(date, log.rows(), replaced, u.inserted(), u.updated(), v.inserted(), v.updated(),
+          version(spark, lake.rawLog()), version(spark, lake.rawUsers()), version(spark, lake.rawVideos()));
+    } catch (RuntimeException e) {
+      restore(spark, before, e);
+      throw e;
+    }
+  }
+
+  /** A checked input, checkpointed, and its row count. */
+  private record Checked(Dataset<Row> data, long rows) {}
+
+  /** The log file: declared schema, every row of day {@code date}, no null impression key, not empty unless allowed. */
+  private static Checked checkLog(SparkSession spark, String path, int date, boolean allowEmpty, String tablePath) {
+    Dataset<Row> log = readChecked(spark, path, RawSchemas.LOG, tablePath);
+    Column otherDay = coalesce(col("date").notEqual(date), lit(true));
+    List<Column> aggs = new ArrayList<>(List.of(count(when(otherDay, 1)), min(when(otherDay, coalesce(col("date").cast("string"), lit("null"))))));
+    for (String key : RawSchemas.IMPRESSION_KEY) aggs.add(count(when(col(key).isNull(), 1)));
+    Row r = log.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
+    List<String> problems = new ArrayList<>();
+    if (r.getLong(1) > 0) problems.add(String.format("%,d rows have a date other than %d (e.g. %s)", r.getLong(1), date, r.getString(2)));
+    for (int i = 0; i < RawSchemas.IMPRESSION_KEY.size(); i++) {
+      if (r.getLong(3 + i) > 0) problems.add(String.format("%,d rows have a null %s", r.getLong(3 + i), RawSchemas.IMPRESSION_KEY.get(i)));
+    }
+    if (r.getLong(0) == 0 && !allowEmpty) {
+      problems.add("no rows: a missing day must not silently become an empty one (allow an empty day explicitly if it had no impressions)");
+    }
+    requireNone(problems, "log", path);
+    return new Checked(log, r.getLong(0));
+  }
+
+  /** A users or videos file (null: not delivered): declared schema, ids neither null nor repeated (MERGE needs one row per id). */
+  private static Checked checkProfiles(SparkSession spark, String path, StructType schema, String key, String tablePath) {
+    if (path == null) return null;
+    Dataset<Row> data = readChecked(spark, path, schema, tablePath);
+    Column repeated = col(key).isNotNull().and(col("count").gt(1));
+    Row r = data.groupBy(key).count()
+        .agg(coalesce(sum("count"), lit(0L)), coalesce(sum(when(col(key).isNull(), col("count"))), lit(0L)),
+            count(when(repeated, 1)), min(when(repeated, col(key))))
+        .first();
+    List<String> problems = new ArrayList<>();
+    if (r.getLong(1) > 0) problems.add(String.format("%,d rows have a null %s", r.getLong(1), key));
+    if (r.getLong(2) > 0) problems.add(String.format("%,d %s values occur more than once (e.g. %s)", r.getLong(2), key, r.get(3)));
+    requireNone(problems, tableName(schema), path);
+    return new Checked(data, r.getLong(0));
+  }
+
+  /**
+   * The file read as {@link RawImport} reads it, with the lake table's columns, materialized: any read failure
+   * (missing, unreadable, unparseable) is an {@link InvalidInput} naming the file, and later steps never re-read it.
+   */
+  private static Dataset<Row> readChecked(SparkSession spark, String path, StructType schema, String tablePath) {
+    String table = tableName(schema);
+    Dataset<Row> data;
+    try {
+      data = RawImport.read(spark, path, schema, table);
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
+      throw new InvalidInput(table + " file " + path + ": " + innermostMessage(e), e);
+    }
+    requireNone(columnDifferences(spark, data, tablePath), table, path);
+    try {
+      return data.localCheckpoint(true);
+    } catch (Exception e) {
+      throw new InvalidInput(table + " file " + path + " cannot be read: " + innermostMessage(e), e);
+    }
+  }
+
+  /** A day's columns must be the lake table's: a new or missing x_ extension column would change it for every day. */
+  private static List<String> columnDifferences(SparkSession spark, Dataset<Row> data, String tablePath) {
+    if (!Delta.exists(spark, tablePath)) return List.of();
+    Set<String> file = new TreeSet<>(Arrays.asList(data.columns()));
+    Set<String> table = new TreeSet<>(Arrays.asList(Delta.read(spark, tablePath).columns()));
+    if (file.equals(table)) return List.of();
+    Set<String> onlyFile = new TreeSet<>(file);
+    onlyFile.removeAll(table);
+    table.removeAll(file);
+    return List.of("its columns differ from the lake's table " + tablePath + ": only in the file " + onlyFile + ", only in the table " + table);
+  }
+
+  private static void requireNone(List<String> problems, String table, String path) {
+    if (!problems.isEmpty()) {
+      throw new InvalidInput(table + " file " + path + ": " + String.join("; ", problems) + "; nothing was written", null);
+    }
+  }
+
+  /**
+   * The day's partition replaced in one commit (the log created partitioned by date if new), then the day recorded in
+   * the log's properties; returns the rows it replaced.
+   */
+  private static long writeDay(SparkSession spark, Checked log, int date, String path) {
+    String day = "date = " + date;
+    long replaced = 0;
+    if (Delta.exists(spark, path)) {
+      replaced = Delta.read(spark, path).where(day).count();
+      Delta.replaceWhere(log.data(), path, day);
+    } else {
+      Delta.overwrite(log.data(), path, "date");
+    }
+    recordIngest(spark, path, date, log.rows());
+    return replaced;
+  }
+
+  /** When each day was last ingested, and its rows: what shows that a day changed after the features were built. */
+  private static void recordIngest(SparkSession spark, String logPath, int date, long rows) {
+    Delta.setProperties(spark, logPath, Map.of(PROPERTY_PREFIX + date, Instant.now() + "," + rows));
+  }
+
+  private record Merged(long inserted, long updated) {
+    static final Merged NONE = new Merged(0, 0);
+  }
+
+  /** MERGE by {@code key} (the table created if new); a matched row is rewritten only if a column differs, so a rerun changes nothing. */
+  private static Merged upsert(SparkSession spark, Checked input, String key, String path) {
+    if (input == null) return Merged.NONE;
+    if (!Delta.exists(spark, path)) {
+      Delta.overwrite(input.data(), path);
+      return new Merged(input.rows(), 0);
+    }
+    long before = Delta.version(spark, path);
+    String same = Arrays.stream(input.data().columns()).map(c -> "t.`" + c + "` <=> s.`" + c + "`").collect(Collectors.joining(" AND "));
+    DeltaTable.forPath(spark, path).as("t").merge(input.data().as("s"), "t.`" + key + "` = s.`" + key + "`")
+        .whenMatched("NOT (" + same + ")").updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+    return mergedSince(spark, path, before);
+  }
+
+  /** The MERGE's counts from its commit's operation metrics (same in Delta 3 and 4); no commit: nothing changed. */
+  private static Merged mergedSince(SparkSession spark, String path, long before) {
+    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first();
+    if (last.getLong(0) == before) return Merged.NONE;
+    Map<String, String> metrics = last.getJavaMap(1);
+    return new Merged(Long.parseLong(metrics.getOrDefault("numTargetRowsInserted", "0")),
+        Long.parseLong(metrics.getOrDefault("numTargetRowsUpdated", "0")));
+  }
+
+  private static Map<String, Long> versions(SparkSession spark, LakePaths lake) {
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (String path : List.of(lake.rawLog(), lake.rawUsers(), lake.rawVideos())) versions.put(path, version(spark, path));
+    return versions;
+  }
+
+  /**
+   * Puts back every table the failed ingest changed: restored to its version before the ingest, or deleted if the
+   * ingest created it. A restore that fails too is attached to {@code failure}, not thrown over it.
+   */
+  private static void restore(SparkSession spark, Map<String, Long> before, RuntimeException failure) {
+    before.forEach((path, version) -> {
+      try {
+        if (version(spark, path) == version) return;
+        if (version < 0) Delta.delete(spark, path);
+        else Delta.restore(spark, path, version);
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+    });
+  }
+
+  private static long version(SparkSession spark, String path) {
+    return Delta.exists(spark, path) ? Delta.version(spark, path) : -1;
+  }
+
+  private static String tableName(StructType schema) {
+    return schema == RawSchemas.LOG ? "log" : schema == RawSchemas.USERS ? "users" : "videos";
+  }
+
+  private static String innermostMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}
