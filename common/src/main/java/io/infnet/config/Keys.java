@@ -213,6 +213,12 @@ public final class Keys {
       "Score only rows on or before this date (empty = no bound).");
   public static final ConfigKey<Integer> SCORE_BATCH_SIZE = key("score.batch_size", integer(1, 1 << 22), 4096, "Inference batch size.");
 
+  // ---- promotion ------------------------------------------------------------------------------------
+  public static final ConfigKey<Double> PROMOTE_MAX_AUC_DROP = key("promote.max_auc_drop", decimal(0, 1), 0.002,
+      "promote --gate refuses a candidate whose AUC on any task is lower than the production model's by more than this (same rows, same feature version).");
+  public static final ConfigKey<Split> PROMOTE_SPLIT = key("promote.split", choice(Split.class, Split.VALID, Split.TEST), Split.TEST,
+      "Split of the feature table on which promote --gate compares the candidate with the production model.");
+
   /** All keys, in declaration order. */
   public static List<ConfigKey<?>> all() {
     return Collections.unmodifiableList(ALL);

@@ -89,4 +89,9 @@ public record LakePaths(String root) {
   public String models() {
     return under("models");
   }
+
+  /** Every promotion decision (gated or forced, promoted or refused), with the metrics it was based on. */
+  public String promotions() {
+    return under("promotions");
+  }
 }

@@ -33,7 +33,7 @@ public final class Tables {
       List<String> row = cells.get(r);
       for (int c = 0; c < cols; c++) {
         String v = row.get(c);
-        boolean numeric = r > 0 && v.matches("-?[0-9][0-9,.]*%?|NaN");
+        boolean numeric = r > 0 && v.matches("[-+]?[0-9][0-9,.]*%?|NaN");
         String pad = " ".repeat(width[c] - v.length());
         sb.append(c == 0 ? "" : "  ").append(numeric ? pad + v : v + (c == cols - 1 ? "" : pad));
       }

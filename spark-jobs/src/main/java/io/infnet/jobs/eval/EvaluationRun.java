@@ -56,19 +56,39 @@ public final class EvaluationRun {
   public static Result execute(SparkSession spark, InfnetConfig config, LakePaths lake, FeatureSnapshot snapshot, Split split)
       throws Exception {
     ScoringModel model = ScoringModel.open(spark, config, lake.models(), snapshot);
-    List<String> keep = new ArrayList<>(List.of("user_id"));
-    for (String t : model.schema().tasks()) keep.add(FeatureSchema.labelColumn(t));
-    keep.addAll(oracleColumns(snapshot, model.schema().tasks()));
-    Dataset<Row> scored = BatchScorer.score(spark, snapshot.split(split), model.artifact(), model.schema(),
-        config.get(Keys.SCORE_BATCH_SIZE), model.mapsOutOfRangeToOov(), keep).cache();
+    List<String> tasks = model.schema().tasks();
+    Dataset<Row> scored = score(spark, config, model, snapshot.split(split), oracleColumns(snapshot, tasks)).cache();
     try {
-      Result result = new Result(model.entry(), split.configName(), SplitEvaluator.evaluate(scored, model.schema().tasks()),
-          SplitEvaluator.evaluateOracle(scored, model.schema().tasks()));
+      Result result = new Result(model.entry(), split.configName(), SplitEvaluator.evaluate(scored, tasks),
+          SplitEvaluator.evaluateOracle(scored, tasks));
       append(spark, lake.evaluations(), snapshot, result);
       return result;
     } finally {
       scored.unpersist();
     }
+  }
+
+  /**
+   * The model's per-task metrics on {@code rows}, recorded nowhere: what the promotion gate compares two models
+   * with, each measured exactly as {@code evaluate} measures one.
+   */
+  public static List<TaskMetrics> measure(SparkSession spark, InfnetConfig config, ScoringModel model, Dataset<Row> rows) {
+    Dataset<Row> scored = score(spark, config, model, rows, List.of()).cache();
+    try {
+      return SplitEvaluator.evaluate(scored, model.schema().tasks());
+    } finally {
+      scored.unpersist();
+    }
+  }
+
+  /** {@code p_<task>} per row, beside what the evaluator reads: user, labels and {@code extra} columns. */
+  private static Dataset<Row> score(SparkSession spark, InfnetConfig config, ScoringModel model, Dataset<Row> rows,
+      List<String> extra) {
+    List<String> keep = new ArrayList<>(List.of("user_id"));
+    for (String t : model.schema().tasks()) keep.add(FeatureSchema.labelColumn(t));
+    keep.addAll(extra);
+    return BatchScorer.score(spark, rows, model.artifact(), model.schema(), config.get(Keys.SCORE_BATCH_SIZE),
+        model.mapsOutOfRangeToOov(), keep);
   }
 
   /** The table's oracle columns of {@code tasks}: carried beside the labels, read by no model. */

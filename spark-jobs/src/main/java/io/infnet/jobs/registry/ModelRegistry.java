@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -76,9 +77,7 @@ public final class ModelRegistry implements ModelStore {
       version = latestVersion(name);
       if (version == 0) throw new JobFailure("no model '" + name + "' in " + root + ": run 'bin/infnet train' first");
     } else if (selector.equals("production")) {
-      Path pointer = new Path(new Path(root, name), PRODUCTION);
-      if (!fs.exists(pointer)) throw new JobFailure("model '" + name + "' has no production version: promote one first");
-      version = Integer.parseInt(new String(readAll(pointer), StandardCharsets.UTF_8).trim());
+      return production(name).orElseThrow(() -> new JobFailure("model '" + name + "' has no production version: promote one first"));
     } else if (selector.matches("[0-9]+")) {
       version = Integer.parseInt(selector);
     } else {
@@ -87,6 +86,13 @@ public final class ModelRegistry implements ModelStore {
     Path dir = new Path(new Path(root, name), String.valueOf(version));
     if (!fs.exists(new Path(dir, MANIFEST))) throw new JobFailure("model '" + name + "' has no version " + version + " in " + root);
     return new Entry(name, version, dir.toString());
+  }
+
+  @Override
+  public Optional<Entry> production(String name) throws IOException {
+    Path pointer = new Path(new Path(root, name), PRODUCTION);
+    if (!fs.exists(pointer)) return Optional.empty();
+    return Optional.of(resolve(name, new String(readAll(pointer), StandardCharsets.UTF_8).trim()));
   }
 
   /** Points {@code production} at a registered version (written aside, then renamed over the pointer). */

@@ -4,6 +4,7 @@ import io.infnet.model.ModelSpec;
 import io.infnet.model.io.Provenance;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The lake contract for registered models: numbered versions per model name that appear whole, files attached to a
@@ -24,6 +25,9 @@ public interface ModelStore {
 
   /** "latest", "production" or a version number. */
   Entry resolve(String name, String selector) throws IOException;
+
+  /** The version production points at; empty before the first promotion. */
+  Optional<Entry> production(String name) throws IOException;
 
   /** Points production at {@code entry}. */
   void promote(Entry entry) throws IOException;

@@ -23,20 +23,30 @@ import org.apache.spark.sql.SparkSession;
  */
 public record ScoringModel(ModelStore.Artifact artifact, ModelSpec spec, Optional<Provenance> provenance) {
 
+  /** The version {@code score.model} names, refused (one line) unless it fits the snapshot. */
   public static ScoringModel open(SparkSession spark, InfnetConfig config, String modelsRoot, FeatureSnapshot snapshot)
       throws IOException {
     ModelStore registry = new ModelRegistry(modelsRoot, spark.sparkContext().hadoopConfiguration());
-    ModelStore.Entry entry = registry.resolve(config.get(Keys.TRAIN_MODEL_NAME), config.get(Keys.SCORE_MODEL));
+    ScoringModel model = read(registry, registry.resolve(config.get(Keys.TRAIN_MODEL_NAME), config.get(Keys.SCORE_MODEL)));
+    model.misfit(snapshot).ifPresent(problem -> {
+      throw new JobFailure(problem);
+    });
+    return model;
+  }
+
+  /** A registered version as stored, not yet checked against any table: the caller decides what a misfit means. */
+  public static ScoringModel read(ModelStore registry, ModelStore.Entry entry) throws IOException {
     ModelStore.Artifact artifact = registry.read(entry);
-    ModelSpec spec = ModelExport.specOf(artifact.manifest());
+    return new ScoringModel(artifact, ModelExport.specOf(artifact.manifest()), ModelExport.provenanceOf(artifact.manifest()));
+  }
+
+  /** Why this model must not score the snapshot's rows (its feature schema or vocabulary differs); empty when it fits. */
+  public Optional<String> misfit(FeatureSnapshot snapshot) {
     List<String> problems = new ArrayList<>(SchemaDifferences.between(spec.schema(), snapshot.schema()));
-    Optional<Provenance> provenance = ModelExport.provenanceOf(artifact.manifest());
     vocabularyMismatch(provenance, snapshot.vocabularyFingerprint()).ifPresent(problems::add);
-    if (!problems.isEmpty()) {
-      throw new JobFailure("model " + entry.name() + " v" + entry.version() + " does not fit feature table " + snapshot.path()
-          + " (Delta version " + snapshot.version() + "): " + String.join("; ", problems));
-    }
-    return new ScoringModel(artifact, spec, provenance);
+    if (problems.isEmpty()) return Optional.empty();
+    return Optional.of("model " + entry().name() + " v" + entry().version() + " does not fit feature table " + snapshot.path()
+        + " (Delta version " + snapshot.version() + "): " + String.join("; ", problems));
   }
 
   /** The feature schema the model was trained on. */
