@@ -70,6 +70,14 @@ public record LakePaths(String root) {
     return under("predictions");
   }
 
+  /**
+   * Per-task predictions for candidates ({@code score --candidates}), partitioned by date. Beside {@link #predictions()},
+   * not inside it: a Delta table's folder holding another table's files would lose them to the outer table's VACUUM.
+   */
+  public String candidatePredictions() {
+    return under("candidate_predictions");
+  }
+
   /** Metric history of every training run. */
   public String trainingRuns() {
     return under("training_runs");

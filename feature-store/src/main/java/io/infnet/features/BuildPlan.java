@@ -92,11 +92,7 @@ record BuildPlan(String from, String to, long stateVersion, List<String> notes) 
       notes.add("to " + end + ": later days read the re-ingested ones in their sequences");
     }
 
-    TreeMap<String, Long> states = new TreeMap<>();
-    props.forEach((k, v) -> {
-      if (k.startsWith(STATE_PREFIX)) states.put(k.substring(STATE_PREFIX.length()), Long.parseLong(v));
-    });
-    Map.Entry<String, Long> state = states.lowerEntry(start);
+    Map.Entry<String, Long> state = states(props).lowerEntry(start);
     String firstBuilt = built.isEmpty() ? start : built.firstKey();
     if (state == null) {
       if (firstBuilt.compareTo(start) < 0) {
@@ -113,7 +109,16 @@ record BuildPlan(String from, String to, long stateVersion, List<String> notes) 
     return new BuildPlan(start, end, state.getValue(), notes);
   }
 
-  /** A new table may start day by day only at the log's first day: earlier days would be missing from every sequence. */
+  /** The feature table's sequence states by the day they end: state version per {@value #STATE_PREFIX}day property. */
+  static TreeMap<String, Long> states(Map<String, String> tableProperties) {
+    TreeMap<String, Long> states = new TreeMap<>();
+    tableProperties.forEach((k, v) -> {
+      if (k.startsWith(STATE_PREFIX)) states.put(k.substring(STATE_PREFIX.length()), Long.parseLong(v));
+    });
+    return states;
+  }
+
+    /** A new table may start day by day only at the log's first day: earlier days would be missing from every sequence. */
   private static BuildPlan firstRange(SparkSession spark, LakePaths lake, String from, String to) {
     if (!Delta.read(spark, lake.rawLog()).where(col("date").lt(logDay(from))).limit(1).isEmpty()) {
       throw new IllegalArgumentException("there is no feature table at " + lake.features() + " and the raw log has days before "

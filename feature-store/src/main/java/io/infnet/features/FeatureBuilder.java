@@ -48,7 +48,8 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class FeatureBuilder {
   static final String SPLIT = "split";
-  private static final String USER_KNOWN = "__user_known", VIDEO_KNOWN = "__video_known";
+  /** 1 where the row's user (video) is in the raw users (videos) table, null otherwise. */
+  static final String USER_KNOWN = "__user_known", VIDEO_KNOWN = "__video_known";
 
   private FeatureBuilder() {}
 
@@ -157,19 +158,30 @@ public final class FeatureBuilder {
 
   /** log ⋈ users ⋈ videos, with context fields, value lists of multi-valued fields, split and labels. */
   private static Dataset<Row> impressions(Dataset<Row> log, RawInputs raw, FeatureSpec spec) {
-    Dataset<Row> withUsers = leftJoin(log, raw.users().data(), "user_id", USER_KNOWN);
-    Dataset<Row> joined = leftJoin(withUsers, raw.videos().data(), "video_id", VIDEO_KNOWN)
-        .withColumn("hour", col("hourmin").divide(100).cast("int"))
-        .withColumn("weekday", dayofweek(to_date(col(LogCleaning.DAY))))
+    Dataset<Row> joined = withProfilesAndContext(log, raw, spec, "log")
         .withColumn(SPLIT, when(col(LogCleaning.DAY).leq(spec.trainEnd()), "train")
             .when(col(LogCleaning.DAY).leq(spec.validEnd()), "valid").otherwise("test"));
+    return Labels.derive(splitLists(joined, spec.multiValued()), spec.labelsNeeded());
+  }
+
+  /**
+   * rows ⋈ users ⋈ videos (marked {@link #USER_KNOWN}, {@link #VIDEO_KNOWN}) with the context fields hour and weekday:
+   * the step every feature row takes, logged impression or candidate, so both get the same values for the same input.
+   *
+   * @param source what the rows are, for the error naming a feature field none of the tables has
+   */
+  static Dataset<Row> withProfilesAndContext(Dataset<Row> rows, RawInputs raw, FeatureSpec spec, String source) {
+    Dataset<Row> withUsers = leftJoin(rows, raw.users().data(), "user_id", USER_KNOWN);
+    Dataset<Row> joined = leftJoin(withUsers, raw.videos().data(), "video_id", VIDEO_KNOWN)
+        .withColumn("hour", col("hourmin").divide(100).cast("int"))
+        .withColumn("weekday", dayofweek(to_date(col(LogCleaning.DAY))));
     List<String> columns = Arrays.asList(joined.columns());
     for (String f : spec.catFields()) {
       if (!columns.contains(f)) {
-        throw new IllegalArgumentException("feature field '" + f + "' is not a column of log ⋈ users ⋈ videos (+ hour, weekday)");
+        throw new IllegalArgumentException("feature field '" + f + "' is not a column of " + source + " ⋈ users ⋈ videos (+ hour, weekday)");
       }
     }
-    return Labels.derive(splitLists(joined, spec.multiValued()), spec.labelsNeeded());
+    return joined;
   }
 
   /** The oracle's probabilities of the tasks' flags, when the log has an oracle (generated data). */
@@ -232,7 +244,7 @@ public final class FeatureBuilder {
   }
 
   /** The id mappings of the fields: categorical vocabularies and numeric bucket splits. */
-  private record IdMappings(Vocabulary vocabulary, NumericBuckets buckets) {}
+  record IdMappings(Vocabulary vocabulary, NumericBuckets buckets) {}
 
   /** Fitted on the train split and stored, or (features.freeze_vocabulary) the stored ones. */
   private static IdMappings fitOrLoadIdMappings(SparkSession spark, Dataset<Row> impressions, FeatureSpec spec, LakePaths lake,
@@ -251,7 +263,7 @@ public final class FeatureBuilder {
   }
 
   /** The stored vocabularies and splits: a frozen build's, and every day range's (ids must not move between days). */
-  private static IdMappings storedIdMappings(SparkSession spark, FeatureSpec spec, LakePaths lake) {
+  static IdMappings storedIdMappings(SparkSession spark, FeatureSpec spec, LakePaths lake) {
     return new IdMappings(Vocabulary.load(spark, lake.vocabulary(), spec.categorical()),
         NumericBuckets.load(spark, lake.bucketSplits(), spec.numeric()));
   }
@@ -265,7 +277,7 @@ public final class FeatureBuilder {
     }
   }
 
-  private static FeatureSchema schema(FeatureSpec spec, IdMappings mappings) {
+  static FeatureSchema schema(FeatureSpec spec, IdMappings mappings) {
     List<FeatureSchema.Field> fields = new ArrayList<>();
     for (String f : spec.categorical()) fields.add(new FeatureSchema.Field(f, mappings.vocabulary().cardinality(f), spec.maxValues(f)));
     for (String f : spec.numeric()) fields.add(new FeatureSchema.Field(f, mappings.buckets().cardinality(f)));
@@ -278,7 +290,7 @@ public final class FeatureBuilder {
    * Adds the {@code cat} array (vocabulary ids of the categorical fields, then bucket ids of the numeric ones) and
    * the {@code multi_<field>} arrays.
    */
-  private static Dataset<Row> encode(Dataset<Row> impressions, FeatureSpec spec, IdMappings mappings) {
+  static Dataset<Row> encode(Dataset<Row> impressions, FeatureSpec spec, IdMappings mappings) {
     Dataset<Row> ids = mappings.buckets().encode(mappings.vocabulary().encode(impressions, spec.categorical(), spec.multiValuedColumns()));
     Column[] cat = spec.catFields().stream().map(f -> col(Vocabulary.idColumn(f))).toArray(Column[]::new);
     return ids.withColumn(FeatureSchema.CAT_COLUMN, array(cat));
@@ -321,7 +333,7 @@ public final class FeatureBuilder {
     return rowsPerSplit;
   }
 
-  private static PointInTimeSequences sequences(FeatureSpec spec, FeatureSchema schema) {
+  static PointInTimeSequences sequences(FeatureSpec spec, FeatureSchema schema) {
     List<Behaviour> behaviours = new ArrayList<>();
     List<String> fields = spec.sequenceFields();
     int[] positions = fields.stream().mapToInt(schema::fieldIndex).toArray();
@@ -329,7 +341,8 @@ public final class FeatureBuilder {
     return new PointInTimeSequences(behaviours, spec.sequenceMaxLength(), spec.gapBuckets());
   }
 
-  private static Dataset<Row> sequenceInput(Dataset<Row> encoded, FeatureSpec spec, List<String> oracleColumns) {
+  /** The columns the sequence pass reads: keys, split, ids, and the 0/1 label of each behaviour (null: not an event). */
+  static Dataset<Row> sequenceInput(Dataset<Row> encoded, FeatureSpec spec, List<String> oracleColumns) {
     List<Column> input = new ArrayList<>(List.of(col("user_id"), col("video_id"), col("time_ms"),
         col(LogCleaning.DAY).as("date"), col(SPLIT), col(FeatureSchema.CAT_COLUMN)));
     for (String f : spec.multiValuedColumns()) input.add(col(FeatureSchema.multiValuedColumn(f)));
@@ -341,13 +354,19 @@ public final class FeatureBuilder {
   /** The feature table's columns, in the order of docs/FEATURE_TABLES.md. */
   private static Dataset<Row> output(Dataset<Row> withSequences, FeatureSpec spec, PointInTimeSequences sequences,
       List<String> oracleColumns) {
-    List<String> output = new ArrayList<>(FeatureSchema.KEY_COLUMNS);
-    output.add(FeatureSchema.CAT_COLUMN);
-    for (String f : spec.multiValuedColumns()) output.add(FeatureSchema.multiValuedColumn(f));
-    output.addAll(sequences.outputColumns());
+    List<String> output = featureColumns(spec, sequences);
     for (String task : spec.tasks()) output.add(FeatureSchema.labelColumn(task));
     output.addAll(oracleColumns);
     return withSequences.select(output.stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /** Keys and the model's inputs (cat, value lists, sequences): the feature table's columns before the labels. */
+  static List<String> featureColumns(FeatureSpec spec, PointInTimeSequences sequences) {
+    List<String> columns = new ArrayList<>(FeatureSchema.KEY_COLUMNS);
+    columns.add(FeatureSchema.CAT_COLUMN);
+    for (String f : spec.multiValuedColumns()) columns.add(FeatureSchema.multiValuedColumn(f));
+    columns.addAll(sequences.outputColumns());
+    return columns;
   }
 
   private static Map<String, Long> rowsPerSplit(Dataset<Row> rows) {

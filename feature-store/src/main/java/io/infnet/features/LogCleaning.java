@@ -39,13 +39,17 @@ final class LogCleaning {
     quality.add(QualityReport.ROWS, "log_in", total);
     quality.add(QualityReport.ROWS, "log_valid", valid);
 
-    Dataset<Row> deduplicated = firstOfEachImpression(flagged.where(col(REASON).isNull()).drop(REASON))
-        .withColumn(DAY, format_string("%04d-%02d-%02d", year(), month(), dayOfMonth()))
+    Dataset<Row> deduplicated = withDay(firstOfEachImpression(flagged.where(col(REASON).isNull()).drop(REASON)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     long kept = deduplicated.count();
     quality.add(QualityReport.DROPPED, "duplicate_impression", valid - kept);
     quality.add(QualityReport.ROWS, "log_deduplicated", kept);
     return deduplicated;
+  }
+
+  /** Adds {@value #DAY} from a valid {@code date}: the day the feature table and predictions are partitioned by. */
+  static Dataset<Row> withDay(Dataset<Row> rows) {
+    return rows.withColumn(DAY, format_string("%04d-%02d-%02d", year(), month(), dayOfMonth()));
   }
 
   /** The first applicable reason, in the order of docs/DATA_POLICY.md; null = valid. */
@@ -85,7 +89,7 @@ final class LogCleaning {
   }
 
   /** yyyyMMdd with a real calendar day (leap years included). */
-  private static Column validDate() {
+  static Column validDate() {
     Column y = year(), m = month(), d = dayOfMonth();
     Column leap = y.mod(4).equalTo(0).and(y.mod(100).notEqual(0).or(y.mod(400).equalTo(0)));
     Column daysInMonth = when(m.equalTo(2), when(leap, 29).otherwise(28))
@@ -94,7 +98,7 @@ final class LogCleaning {
     return y.between(1970, 9999).and(m.between(1, 12)).and(d.geq(1)).and(d.leq(daysInMonth));
   }
 
-  private static Column validHourmin() {
+  static Column validHourmin() {
     Column h = col("hourmin").divide(100).cast("int"), minute = col("hourmin").mod(100);
     return col("hourmin").geq(0).and(h.leq(23)).and(minute.leq(59));
   }

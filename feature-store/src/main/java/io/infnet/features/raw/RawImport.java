@@ -47,7 +47,7 @@ public final class RawImport {
   }
 
   /** One input in its declared column order; fails naming the table and column if it does not match. */
-  static Dataset<Row> read(SparkSession spark, String path, StructType schema, String tableName) {
+  public static Dataset<Row> read(SparkSession spark, String path, StructType schema, String tableName) {
     Dataset<Row> data;
     if (path.toLowerCase(Locale.ROOT).endsWith(".csv") || path.toLowerCase(Locale.ROOT).endsWith(".csv.gz")) {
       data = RawTables.readCsv(spark, path, schema);

@@ -43,9 +43,18 @@ public final class RawSchemas {
       "server_height", "double", "music_id", "long", "music_type", "double", "tag", "string");
 
   /**
+   * A candidates table ({@code bin/infnet score --candidates=PATH}): requests to rank, keyed like the log (user, video,
+   * request time as {@code time_ms}, its day as {@code date} yyyyMMdd), with the log's context columns the features read
+   * ({@code hourmin} for hour, {@code tab}) and extension columns like the log's. No outcome column: a candidate has
+   * not happened yet, and a table carrying outcomes is refused rather than risk them reaching a feature.
+   */
+  public static final StructType CANDIDATES = schema(
+      "user_id", "long", "video_id", "long", "time_ms", "long", "date", "int", "hourmin", "int", "tab", "int");
+
+  /**
    * Prefix of the log's extension columns: data mapped from another source (e.g. InstEval's {@code studage})
    * keeps its own columns as {@code x_<name>} next to the declared ones, so they can be features or label
-   * sources under their own names. Only the log has them (users and videos stay exactly as declared).
+   * sources under their own names. Only the log and candidates have them (users and videos stay exactly as declared).
    */
   public static final String EXTENSION_PREFIX = "x_";
 
@@ -70,8 +79,8 @@ public final class RawSchemas {
   public static final StructType ORACLE = oracleSchema();
 
   /**
-   * Checks {@code table} against {@code expected}: same column names (any order) and types; the log may also
-   * have extension columns ({@value #EXTENSION_PREFIX}name) of type int, long, double or string.
+   * Checks {@code table} against {@code expected}: same column names (any order) and types; the log and candidates
+   * may also have extension columns ({@value #EXTENSION_PREFIX}name) of type int, long, double or string.
    *
    * @throws IllegalArgumentException naming the table, the column and the expected type
    */
@@ -88,14 +97,14 @@ public final class RawSchemas {
       }
     }
     for (Map.Entry<String, DataType> extra : actual.entrySet()) {
-      if (expected == LOG && extra.getKey().startsWith(EXTENSION_PREFIX)) {
+      if (extensible(expected) && extra.getKey().startsWith(EXTENSION_PREFIX)) {
         if (!EXTENSION_TYPES.contains(extra.getValue())) {
           problems.add("extension column " + extra.getKey() + " has type " + extra.getValue().simpleString()
               + ", expected int, long, double or string");
         }
       } else {
         problems.add("unexpected column " + extra.getKey() + " (not in the declared schema"
-            + (expected == LOG ? "; extension columns start with " + EXTENSION_PREFIX : "") + ")");
+            + (extensible(expected) ? "; extension columns start with " + EXTENSION_PREFIX : "") + ")");
       }
     }
     if (!problems.isEmpty()) {
@@ -104,13 +113,18 @@ public final class RawSchemas {
     }
   }
 
-  /** The declared columns in order, then (log only) its extension columns in the table's order. */
+  /** The declared columns in order, then (log and candidates only) the extension columns in the table's order. */
   public static String[] columnsOf(Dataset<Row> table, StructType expected) {
     List<String> columns = new ArrayList<>(List.of(expected.fieldNames()));
-    if (expected == LOG) {
+    if (extensible(expected)) {
       for (String c : table.columns()) if (c.startsWith(EXTENSION_PREFIX)) columns.add(c);
     }
     return columns.toArray(String[]::new);
+  }
+
+  /** The tables that may carry extension columns: the log, and candidates, which feed the same features. */
+  private static boolean extensible(StructType expected) {
+    return expected == LOG || expected == CANDIDATES;
   }
 
   private static final List<DataType> EXTENSION_TYPES =

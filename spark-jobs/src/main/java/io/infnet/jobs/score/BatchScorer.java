@@ -38,7 +38,7 @@ public final class BatchScorer {
       FeatureSchema modelSchema, int batchSize, boolean mapOutOfRangeToOov, List<String> keep) {
     RowBatches batches = new RowBatches(modelSchema, mapOutOfRangeToOov);
     List<Column> cols = new ArrayList<>();
-    for (String c : batches.columns()) cols.add(functions.col(c));
+    for (String c : batches.columns()) cols.add(inputColumn(features, c, modelSchema));
     for (String c : keep) cols.add(functions.col(c));
     Dataset<Row> input = features.select(cols.toArray(Column[]::new));
 
@@ -53,6 +53,12 @@ public final class BatchScorer {
     return input.mapPartitions(scorer, Encoders.row(outSchema));
   }
 
+  /** A label column the rows lack (candidates have no outcome) is read as null: predicting never reads labels. */
+  private static Column inputColumn(Dataset<Row> features, String column, FeatureSchema modelSchema) {
+    boolean label = modelSchema.tasks().stream().anyMatch(t -> FeatureSchema.labelColumn(t).equals(column));
+    if (!label || java.util.Arrays.asList(features.columns()).contains(column)) return functions.col(column);
+    return functions.lit(null).cast("int").as(column);
+  }
 
   /** Runs on an executor: batches the partition's rows and predicts them. */
   private record PartitionScorer(Broadcast<byte[][]> model, String modelSha, RowBatches batches, int batchSize,

@@ -26,9 +26,19 @@ public record ScoringModel(ModelStore.Artifact artifact, ModelSpec spec, Optiona
   /** The version {@code score.model} names, refused (one line) unless it fits the snapshot. */
   public static ScoringModel open(SparkSession spark, InfnetConfig config, String modelsRoot, FeatureSnapshot snapshot)
       throws IOException {
+    return open(spark, config, modelsRoot, snapshot.schema(), snapshot.vocabularyFingerprint(),
+        "feature table " + snapshot.path() + " (Delta version " + snapshot.version() + ")");
+  }
+
+  /**
+   * The model of train.model_name / score.model, checked against rows of {@code schema} encoded with the vocabulary
+   * {@code vocabularyFingerprint} ({@code rows} names them in the error).
+   */
+  public static ScoringModel open(SparkSession spark, InfnetConfig config, String modelsRoot, FeatureSchema schema,
+      String vocabularyFingerprint, String rows) throws IOException {
     ModelStore registry = new ModelRegistry(modelsRoot, spark.sparkContext().hadoopConfiguration());
     ScoringModel model = read(registry, registry.resolve(config.get(Keys.TRAIN_MODEL_NAME), config.get(Keys.SCORE_MODEL)));
-    model.misfit(snapshot).ifPresent(problem -> {
+    model.misfit(schema, vocabularyFingerprint, rows).ifPresent(problem -> {
       throw new JobFailure(problem);
     });
     return model;
@@ -42,11 +52,15 @@ public record ScoringModel(ModelStore.Artifact artifact, ModelSpec spec, Optiona
 
   /** Why this model must not score the snapshot's rows (its feature schema or vocabulary differs); empty when it fits. */
   public Optional<String> misfit(FeatureSnapshot snapshot) {
-    List<String> problems = new ArrayList<>(SchemaDifferences.between(spec.schema(), snapshot.schema()));
-    vocabularyMismatch(provenance, snapshot.vocabularyFingerprint()).ifPresent(problems::add);
+    return misfit(snapshot.schema(), snapshot.vocabularyFingerprint(),
+        "feature table " + snapshot.path() + " (Delta version " + snapshot.version() + ")");
+  }
+
+  private Optional<String> misfit(FeatureSchema schema, String vocabularyFingerprint, String rows) {
+    List<String> problems = new ArrayList<>(SchemaDifferences.between(spec.schema(), schema));
+    vocabularyMismatch(provenance, vocabularyFingerprint).ifPresent(problems::add);
     if (problems.isEmpty()) return Optional.empty();
-    return Optional.of("model " + entry().name() + " v" + entry().version() + " does not fit feature table " + snapshot.path()
-        + " (Delta version " + snapshot.version() + "): " + String.join("; ", problems));
+    return Optional.of("model " + entry().name() + " v" + entry().version() + " does not fit " + rows + ": " + String.join("; ", problems));
   }
 
   /** The feature schema the model was trained on. */

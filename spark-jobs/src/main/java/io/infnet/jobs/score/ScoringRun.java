@@ -43,22 +43,38 @@ public final class ScoringRun {
     if (dates.isEmpty()) throw new JobFailure("nothing to score: the " + split + " split of " + snapshot.path() + " has no rows"
         + (from.isEmpty() && to.isEmpty() ? "" : " between score.from_date='" + from + "' and score.to_date='" + to + "'"));
 
-    Dataset<Row> predictions = BatchScorer.score(spark, rows, model.artifact(), model.schema(), config.get(Keys.SCORE_BATCH_SIZE),
+    Dataset<Row> predictions = predict(spark, config, rows, model);
+    String commitInfo = Jsons.write(new CommitInfo(model.entry().name() + "/" + model.entry().version(), snapshot.path(),
+        snapshot.version(), config.hash()));
+    Written written = replaceDates(spark, predictions, lake.predictions(), dates, commitInfo);
+    return new Result(lake.predictions(), written.rows(), dates, model, written.tableVersion());
+  }
+
+  /** The keys of each row, one {@code p_<task>} per task, and which model made them when: the predictions' columns. */
+  static Dataset<Row> predict(SparkSession spark, InfnetConfig config, Dataset<Row> rows, ScoringModel model) {
+    return BatchScorer.score(spark, rows, model.artifact(), model.schema(), config.get(Keys.SCORE_BATCH_SIZE),
             model.mapsOutOfRangeToOov(), List.of("user_id", "video_id", "time_ms", "date"))
         .withColumn("model_name", lit(model.entry().name()))
         .withColumn("model_version", lit(model.entry().version()))
         .withColumn("scored_at", lit(new Timestamp(System.currentTimeMillis())));
+  }
+
+  /** One predictions commit: the table version it made and the rows it wrote. */
+  record Written(long tableVersion, long rows) {}
+
+  /**
+   * Replaces exactly the {@code dates} partitions of the table at {@code path} (created partitioned by date if new) in
+   * one commit carrying {@code commitInfo}: a rerun gives the same table, and other dates stay as they were.
+   */
+  static Written replaceDates(SparkSession spark, Dataset<Row> predictions, String path, List<String> dates, String commitInfo) {
     String where = "date IN (" + dates.stream().map(d -> "'" + d + "'").collect(Collectors.joining(",")) + ")";
-    String commitInfo = Jsons.write(new CommitInfo(model.entry().name() + "/" + model.entry().version(), snapshot.path(),
-        snapshot.version(), config.hash()));
     predictions.write().format("delta").mode(SaveMode.Overwrite)
         .option("replaceWhere", where)
         .option("userMetadata", commitInfo)
         .partitionBy("date")
-        .save(lake.predictions());
-    Row last = spark.sql("DESCRIBE HISTORY delta.`" + lake.predictions() + "` LIMIT 1").select(col("version"), col("operationMetrics")).first();
+        .save(path);
+    Row last = spark.sql("DESCRIBE HISTORY delta.`" + path + "` LIMIT 1").select(col("version"), col("operationMetrics")).first();
     Map<String, String> metrics = last.getJavaMap(1);
-    long written = Long.parseLong(metrics.getOrDefault("numOutputRows", "-1"));
-    return new Result(lake.predictions(), written, dates, model, last.getLong(0));
+    return new Written(last.getLong(0), Long.parseLong(metrics.getOrDefault("numOutputRows", "-1")));
   }
 }
