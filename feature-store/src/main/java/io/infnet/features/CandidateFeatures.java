@@ -13,6 +13,7 @@ import io.infnet.features.raw.RawSchemas;
 import io.infnet.features.spark.Delta;
 import io.infnet.lake.LakePaths;
 import io.infnet.schema.FeatureSchema;
+import io.infnet.schema.IdEncoding;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,10 +54,10 @@ public final class CandidateFeatures {
    * @param unknownVideos         the same for video_id
    * @param stateDay              the last built day: sequences hold the events up to its end (and strictly before each request)
    * @param staleHistory          stateDay is before the day before the first candidate day: at least one day of events is missing
-   * @param vocabularyFingerprint the vocabulary the ids were encoded with (a model must have been trained on the same)
+   * @param encoding              the id mappings the ids were encoded with (a model must have been trained on the same)
    */
   public record Summary(long rows, List<String> dates, long unknownUsers, long unknownVideos, String stateDay,
-      long stateVersion, boolean staleHistory, String vocabularyFingerprint) {
+      long stateVersion, boolean staleHistory, IdEncoding encoding) {
     public Summary {
       dates = List.copyOf(dates);
     }
@@ -119,7 +120,7 @@ public final class CandidateFeatures {
 
     Dataset<Row> encoded = FeatureBuilder.encode(unlabelled(joined(requests, RawInputs.load(spark, lake), spec), spec), spec, mappings)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Summary summary = summarize(encoded, spec, history, mappings.vocabulary().fingerprint());
+    Summary summary = summarize(encoded, spec, history, mappings.encoding());
     PointInTimeSequences sequences = FeatureBuilder.sequences(spec, schema);
     PointInTimeSequences.Advanced advanced = sequences.advance(spark, FeatureBuilder.sequenceInput(encoded, spec, List.of()),
         SequenceStateTable.read(spark, lake.sequenceState(), history.version(), sequences));
@@ -177,7 +178,7 @@ public final class CandidateFeatures {
   }
 
   /** One pass over the encoded rows: rows and unknown ids per day. */
-  private static Summary summarize(Dataset<Row> encoded, FeatureSpec spec, History history, String fingerprint) {
+  private static Summary summarize(Dataset<Row> encoded, FeatureSpec spec, History history, IdEncoding encoding) {
     long rows = 0, users = 0, videos = 0;
     List<String> dates = new ArrayList<>();
     for (Row r : encoded.groupBy(LogCleaning.DAY).agg(count(lit(1)), unknown(spec, "user_id", FeatureBuilder.USER_KNOWN),
@@ -188,7 +189,7 @@ public final class CandidateFeatures {
       videos += r.getLong(3);
     }
     boolean stale = LocalDate.parse(history.day()).plusDays(1).isBefore(LocalDate.parse(dates.get(0)));
-    return new Summary(rows, dates, users, videos, history.day(), history.version(), stale, fingerprint);
+    return new Summary(rows, dates, users, videos, history.day(), history.version(), stale, encoding);
   }
 
   /** Rows whose id is OOV in its vocabulary; when the id is no feature, rows whose id is not in its raw table. */

@@ -26,6 +26,7 @@ import io.infnet.features.spark.Delta;
 import io.infnet.features.spark.PhaseTimer;
 import io.infnet.lake.LakePaths;
 import io.infnet.schema.FeatureSchema;
+import io.infnet.schema.IdEncoding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -82,7 +83,7 @@ public final class FeatureBuilder {
     IdMappings mappings = plan.isFull() ? fitOrLoadIdMappings(spark, impressions, spec, lake, days) : storedIdMappings(spark, spec, lake);
     FeatureSchema schema = schema(spec, mappings);
     boolean adding = !plan.isFull() && Delta.exists(spark, lake.features());
-    if (adding) requireSameSchema(spark, lake.features(), schema);
+    if (adding) requireSameEncoding(spark, lake.features(), schema, mappings.encoding());
     timer.lap("vocabularies and buckets");
 
     Dataset<Row> encoded = encode(impressions, spec, mappings).persist(StorageLevel.MEMORY_AND_DISK());
@@ -103,7 +104,7 @@ public final class FeatureBuilder {
     advanced.release();
     timer.lap("sequences and write");
     Map<String, String> recorded = new LinkedHashMap<>(raw.lineage(sourceRows));
-    recorded.put(FeatureTables.VOCABULARY_FINGERPRINT_PROPERTY, mappings.vocabulary().fingerprint());
+    recorded.put(IdEncoding.TABLE_PROPERTY, mappings.encoding().toJson());
     recorded.put(FeatureTables.FEATURE_SPEC_PROPERTY, spec.contentJson());
     long tableVersion = verifyAndRecord(spark, lake.features(), new Build(plan, written, days, rowsPerSplit, replaced, stateVersion),
         schema, config, recorded);
@@ -243,8 +244,16 @@ public final class FeatureBuilder {
     return perDay.stream().map(r -> r.getString(0)).toList();
   }
 
-  /** The id mappings of the fields: categorical vocabularies and numeric bucket splits. */
-  record IdMappings(Vocabulary vocabulary, NumericBuckets buckets) {}
+  /**
+   * The id mappings of the fields: categorical vocabularies and numeric bucket splits, and which versions of their
+   * tables they are (recorded on the feature table and, through it, in every model trained on it).
+   */
+  record IdMappings(Vocabulary vocabulary, NumericBuckets buckets, IdEncoding encoding) {
+    static IdMappings of(Vocabulary vocabulary, long vocabularyVersion, NumericBuckets buckets, long splitsVersion) {
+      return new IdMappings(vocabulary, buckets,
+          IdEncoding.of(vocabularyVersion, vocabulary.fingerprint(), splitsVersion, buckets.contentHash()));
+    }
+  }
 
   /** Fitted on the train split and stored, or (features.freeze_vocabulary) the stored ones. */
   private static IdMappings fitOrLoadIdMappings(SparkSession spark, Dataset<Row> impressions, FeatureSpec spec, LakePaths lake,
@@ -255,25 +264,43 @@ public final class FeatureBuilder {
           + ", log days " + days.get(0) + ".." + days.get(days.size() - 1) + "): vocabularies are fitted on train rows only");
     }
     Dataset<Row> train = impressions.where(col(SPLIT).equalTo("train"));
-    IdMappings fitted = new IdMappings(Vocabulary.fit(train, spec.categorical(), spec.multiValued().keySet(), spec.minCount()),
-        NumericBuckets.fit(train, spec.numeric(), spec.numericBuckets()));
-    fitted.vocabulary().save(lake.vocabulary());
-    fitted.buckets().save(spark, lake.bucketSplits());
-    return fitted;
+    Vocabulary vocabulary = Vocabulary.fit(train, spec.categorical(), spec.multiValued().keySet(), spec.minCount());
+    NumericBuckets buckets = NumericBuckets.fit(train, spec.numeric(), spec.numericBuckets());
+    return IdMappings.of(vocabulary, vocabulary.save(lake.vocabulary()), buckets, buckets.save(spark, lake.bucketSplits()));
   }
 
-  /** The stored vocabularies and splits: a frozen build's, and every day range's (ids must not move between days). */
+  /**
+   * The stored vocabularies and splits, each read at the version it is at now: a frozen build's, every day range's (ids
+   * must not move between days) and the candidates'.
+   */
   static IdMappings storedIdMappings(SparkSession spark, FeatureSpec spec, LakePaths lake) {
-    return new IdMappings(Vocabulary.load(spark, lake.vocabulary(), spec.categorical()),
-        NumericBuckets.load(spark, lake.bucketSplits(), spec.numeric()));
+    long vocabularyVersion = storedVersion(spark, lake.vocabulary(), "vocabulary");
+    long splitsVersion = storedVersion(spark, lake.bucketSplits(), "bucket splits");
+    return IdMappings.of(Vocabulary.load(spark, lake.vocabulary(), vocabularyVersion, spec.categorical()), vocabularyVersion,
+        NumericBuckets.load(spark, lake.bucketSplits(), splitsVersion, spec.numeric()), splitsVersion);
   }
 
-  /** Days added to a table must have its columns and cardinalities (e.g. the vocabulary was not refitted since). */
-  private static void requireSameSchema(SparkSession spark, String table, FeatureSchema schema) {
-    FeatureSchema current = FeatureTables.readSchema(spark, table);
-    if (!current.equals(schema)) {
-      throw new IllegalArgumentException("the feature table at " + table + " has another feature schema than this day range would "
-          + "write (vocabularies or buckets changed since it was built): run a full build (bin/infnet features without a date range)");
+  private static long storedVersion(SparkSession spark, String path, String what) {
+    if (!Delta.exists(spark, path)) {
+      throw new IllegalArgumentException("there is no stored " + what + " at " + path
+          + " (features.freeze_vocabulary=true and day ranges reuse the stored one): run a full build first (bin/infnet features)");
+    }
+    return Delta.version(spark, path);
+  }
+
+  /**
+   * Days added to a table must have its columns, cardinalities and ids: a refit since it was built (e.g. a full build
+   * that stored new vocabularies and then failed) can reorder ids at equal cardinality, and its days would then mean
+   * other values than the table's earlier ones.
+   */
+  private static void requireSameEncoding(SparkSession spark, String table, FeatureSchema schema, IdEncoding encoding) {
+    FeatureTables.Pinned current = FeatureTables.pinCurrent(spark, table);
+    List<String> problems = new ArrayList<>();
+    if (!current.schema().equals(schema)) problems.add("another feature schema (field cardinalities)");
+    problems.addAll(current.encoding().differences("the table's", encoding, "this day range's"));
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("the feature table at " + table + " was built with other id mappings than the stored ones: "
+          + String.join("; ", problems) + ". Run a full build (bin/infnet features without a date range)");
     }
   }
 

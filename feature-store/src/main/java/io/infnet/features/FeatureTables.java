@@ -2,6 +2,7 @@ package io.infnet.features;
 
 import io.infnet.features.spark.Delta;
 import io.infnet.schema.FeatureSchema;
+import io.infnet.schema.IdEncoding;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -11,8 +12,6 @@ public final class FeatureTables {
   public static final String CONFIG_HASH_PROPERTY = "infnet.config_hash";
   /** Table property: the build's config as canonical JSON. */
   public static final String CONFIG_PROPERTY = "infnet.config";
-  /** Table property: the fingerprint of the vocabulary the categorical ids were encoded with. */
-  public static final String VOCABULARY_FINGERPRINT_PROPERTY = "infnet.vocabulary_fingerprint";
   /** Table property: the keys that decide the rows' content (a day range is built only with the same ones). */
   public static final String FEATURE_SPEC_PROPERTY = "infnet.feature_spec";
 
@@ -29,9 +28,10 @@ public final class FeatureTables {
       return schemaOf(path, properties);
     }
 
-    /** The vocabulary fingerprint at this version; "" for a table built before it was recorded. */
-    public String vocabularyFingerprint() {
-      return properties.getOrDefault(VOCABULARY_FINGERPRINT_PROPERTY, "");
+    /** The id mappings the rows were encoded with ({@link IdEncoding#TABLE_PROPERTY}); less for older tables. */
+    public IdEncoding encoding() {
+      String json = properties.get(IdEncoding.TABLE_PROPERTY);
+      return json != null ? IdEncoding.fromJson(json) : IdEncoding.ofLegacyFingerprint(properties.get(IdEncoding.LEGACY_TABLE_PROPERTY));
     }
   }
 

@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.infnet.features.spark.Delta;
+import io.infnet.lake.Checksums;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -74,12 +76,10 @@ final class NumericBuckets {
     return out;
   }
 
-  static NumericBuckets load(SparkSession spark, String path, List<String> fields) {
-    if (!Delta.exists(spark, path)) {
-      throw new IllegalArgumentException("features.freeze_vocabulary=true but there are no bucket splits at " + path);
-    }
+  /** The stored splits at Delta version {@code version} (pinned by the caller, who records it). */
+  static NumericBuckets load(SparkSession spark, String path, long version, List<String> fields) {
     Map<String, double[]> stored = new LinkedHashMap<>();
-    for (Row r : Delta.read(spark, path).collectAsList()) {
+    for (Row r : Delta.readVersion(spark, path, version).collectAsList()) {
       List<Double> s = r.getList(1);
       stored.put(r.getString(0), s.stream().mapToDouble(Double::doubleValue).toArray());
     }
@@ -95,10 +95,19 @@ final class NumericBuckets {
     return new NumericBuckets(ordered);
   }
 
-  void save(SparkSession spark, String path) {
+  /** @return the Delta version written */
+  long save(SparkSession spark, String path) {
     List<Row> rows = new ArrayList<>();
     splits.forEach((f, s) -> rows.add(RowFactory.create(f, Arrays.stream(s).boxed().toList())));
     Delta.overwrite(spark.createDataFrame(rows, SCHEMA), path);
+    return Delta.version(spark, path);
+  }
+
+  /** sha256 of the fields and their splits in order: equal hashes, equal bucket ids for equal values. */
+  String contentHash() {
+    StringBuilder text = new StringBuilder();
+    splits.forEach((f, s) -> text.append(f).append('=').append(Arrays.toString(s)).append('\n'));
+    return Checksums.sha256(text.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 
   /** Buckets + 1 (for "missing"). */

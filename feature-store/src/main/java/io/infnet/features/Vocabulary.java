@@ -92,12 +92,12 @@ final class Vocabulary {
     return struct(lit(field).as("field"), value.as("value"));
   }
 
-  /** The stored vocabulary; every field must be in it (a frozen vocabulary cannot grow a field). */
-  static Vocabulary load(SparkSession spark, String path, List<String> fields) {
-    if (!Delta.exists(spark, path)) {
-      throw new IllegalArgumentException("features.freeze_vocabulary=true but there is no vocabulary at " + path);
-    }
-    Dataset<Row> stored = Delta.read(spark, path);
+  /**
+   * The stored vocabulary at Delta version {@code version} (pinned by the caller, who records it); every field must be
+   * in it (a frozen vocabulary cannot grow a field).
+   */
+  static Vocabulary load(SparkSession spark, String path, long version, List<String> fields) {
+    Dataset<Row> stored = Delta.readVersion(spark, path, version);
     List<String> present = new ArrayList<>();
     for (Row r : stored.select("field").distinct().collectAsList()) present.add(r.getString(0));
     for (String f : fields) {
@@ -109,8 +109,10 @@ final class Vocabulary {
     return new Vocabulary(stored, fields);
   }
 
-  void save(String path) {
+  /** @return the Delta version written */
+  long save(String path) {
     Delta.overwrite(table.orderBy("field", "index"), path);
+    return Delta.version(table.sparkSession(), path);
   }
 
   /**

@@ -46,8 +46,10 @@ class VocabularyTest {
     Vocabulary again = Vocabulary.fit(spark.createDataFrame(rows, SCHEMA), List.of("color"), List.of(), 1);
     assertEquals(a.fingerprint(), again.fingerprint(), "same rows, same ids: same fingerprint");
     String path = dir.resolve("vocabulary").toString();
-    a.save(path);
-    assertEquals(a.fingerprint(), Vocabulary.load(spark, path, List.of("color")).fingerprint(), "a frozen (stored) vocabulary keeps it");
+    long version = a.save(path);
+    assertEquals(a.fingerprint(), Vocabulary.load(spark, path, version, List.of("color")).fingerprint(), "a frozen (stored) vocabulary keeps it");
+    assertEquals(version + 1, again.save(path), "each save is a new Delta version");
+    assertEquals(a.fingerprint(), Vocabulary.load(spark, path, version, List.of("color")).fingerprint(), "an older version by time travel");
     rows.add(RowFactory.create("blue", "train")); // blue now outranks green: the ids change
     Vocabulary other = Vocabulary.fit(spark.createDataFrame(rows, SCHEMA), List.of("color"), List.of(), 1);
     org.junit.jupiter.api.Assertions.assertNotEquals(a.fingerprint(), other.fingerprint());

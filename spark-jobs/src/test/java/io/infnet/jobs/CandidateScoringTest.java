@@ -27,6 +27,7 @@ import io.infnet.model.RankingModel;
 import io.infnet.model.io.ModelExport;
 import io.infnet.model.io.Provenance;
 import io.infnet.schema.FeatureSchema;
+import io.infnet.schema.IdEncoding;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -58,12 +59,12 @@ class CandidateScoringTest {
       "datagen.videos=120", "datagen.days=6", "split.train_end=2022-04-11", "split.valid_end=2022-04-12",
       "features.sequence_max_length=8", "model.dim=8", "model.tower_hidden=8"};
   private static final long DAY_MS = 86_400_000L;
-  private static final String OTHER_VOCABULARY = "0123456789abcdef-7";
+  private static final IdEncoding OTHER_VOCABULARY = IdEncoding.of(9, "0123456789abcdef-7", 9, "0123456789abcdef");
   private static Path root;
   private static InfnetConfig config;
   private static SparkSession spark;
   private static LakePaths lake;
-  private static String fingerprint;
+  private static IdEncoding encoding;
   private static String nextDay; // Parquet candidates of 2022-04-14
   private static long nextDayRows;
 
@@ -76,8 +77,8 @@ class CandidateScoringTest {
     DataGenerator.run(spark, config);
     FeatureBuilder.run(spark, config);
     FeatureTables.Pinned table = FeatureTables.pinCurrent(spark, lake.features());
-    fingerprint = table.vocabularyFingerprint();
-    register("infnet", table.schema(), fingerprint);
+    encoding = table.encoding();
+    register("infnet", table.schema(), encoding);
     register("other", table.schema(), OTHER_VOCABULARY);
 
     nextDay = root.resolve("candidates-0414.parquet").toString();
@@ -98,7 +99,7 @@ class CandidateScoringTest {
     assertEquals("2022-04-13", s.stateDay());
     assertFalse(s.staleHistory(), "the history reaches the day before");
     assertEquals(0, s.unknownUsers() + s.unknownVideos(), "every candidate id is in the vocabulary");
-    assertEquals(fingerprint, s.vocabularyFingerprint());
+    assertEquals(encoding, s.encoding());
     Dataset<Row> written = Delta.read(spark, lake.candidatePredictions());
     assertEquals(nextDayRows, written.count());
     assertEquals(0, keys(spark.read().parquet(nextDay)).except(keys(written)).count(), "every candidate is scored");
@@ -171,15 +172,16 @@ class CandidateScoringTest {
     assertEquals(nextDayRows, written.where("date = '2022-04-14'").count(), "a day not scored is left as it was");
   }
 
-  /** (e) A model trained on another vocabulary would read the ids as other values: refused naming both fingerprints. */
+  /** (e) A model trained on other id mappings would read the ids as other values: refused naming both versions. */
   @Test
   @Order(4)
   void aModelOfAnotherVocabularyIsRefusedNamingBoth() {
     long before = Delta.version(spark, lake.candidatePredictions());
     JobFailure e = assertThrows(JobFailure.class,
         () -> CandidateScoringRun.execute(spark, config.with("train.model_name=other"), lake, nextDay));
-    assertTrue(e.getMessage().contains("vocabulary " + OTHER_VOCABULARY) && e.getMessage().contains("vocabulary " + fingerprint),
-        e.getMessage());
+    assertTrue(e.getMessage().contains("the model's ids come from the vocabulary at Delta version 9 (hash 0123456789abcdef-7), the rows' from Delta version "
+        + encoding.vocabulary().deltaVersion() + " (hash " + encoding.vocabulary().contentHash() + ")"), e.getMessage());
+    assertTrue(e.getMessage().contains("the model's ids come from the bucket splits at Delta version 9"), e.getMessage());
     assertEquals(before, Delta.version(spark, lake.candidatePredictions()), "nothing written");
   }
 
@@ -249,7 +251,7 @@ class CandidateScoringTest {
         .select(element_at(col(FeatureSchema.CAT_COLUMN), video)).collectAsList().stream().map(r -> r.getInt(0)).toList();
   }
 
-  private static void register(String name, FeatureSchema schema, String vocabulary) throws Exception {
+  private static void register(String name, FeatureSchema schema, IdEncoding vocabulary) throws Exception {
     ModelSpec spec = ModelSpec.from(config, schema);
     Provenance provenance = new Provenance(config, config.hash(), new Provenance.Features(lake.features(), 0, Map.of(), vocabulary),
         null, Provenance.Code.ofThisJvm("test", "unknown", spark.version()));

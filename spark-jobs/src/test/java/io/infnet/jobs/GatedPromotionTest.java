@@ -6,58 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.infnet.config.ConfigLoader;
 import io.infnet.config.InfnetConfig;
 import io.infnet.features.FeatureTables;
-import io.infnet.features.spark.SparkSessions;
+import io.infnet.jobs.TrainedLake.Run;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.promote.PromotionGate;
 import io.infnet.jobs.registry.ModelRegistry;
 import io.infnet.jobs.registry.ModelStore;
 import io.infnet.schema.FeatureSchema;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.infnet.schema.IdEncoding;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-/**
- * {@code promote --gate} on a real lake with two registered versions of one model: v1 never learned (one step at the
- * smallest learning rate: its initial random weights), v2 is trained. Every test works on its own copy of that lake.
- */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+/** {@code promote --gate} on copies of the {@link TrainedLake} (v1 untrained, v2 trained). */
 class GatedPromotionTest {
-  private static final List<String> TASKS = List.of("click", "long_view");
-  private static final String[] SMALL = {"datagen.users=150", "datagen.videos=120", "datagen.days=6",
-      "split.train_end=2022-04-11", "split.valid_end=2022-04-12", "features.sequence_max_length=8",
-      "tasks.names=click,long_view", "model.dim=8", "model.tower_hidden=16", "train.batch_size=128", "train.epochs=3",
-      "train.warmup_steps=0", "train.learning_rate=0.01", "train.checkpoint_every=0",
-      "spark.master=local[2]", "spark.shuffle_partitions=2"};
-
-  @TempDir static Path tmp;
-  private Path built;
-
-  @BeforeAll
-  void aLakeWithAnUntrainedAndATrainedVersion() throws Exception {
-    built = tmp.resolve("built");
-    inProcess(new DatagenJob());
-    inProcess(new FeaturesJob());
-    inProcess(new TrainJob(), "train.learning_rate=0.000000001", "train.max_steps=1");
-    inProcess(new TrainJob());
-  }
+  private static final List<String> TASKS = TrainedLake.TASKS;
 
   @Test
   void withoutProductionTheCandidateIsPromotedAndItsMetricsRecorded() throws Exception {
@@ -167,72 +136,37 @@ class GatedPromotionTest {
         .decide(registry.resolve("infnet", "2"), registry.production("infnet"), rebuilt);
 
     assertFalse(d.promoted());
-    assertTrue(d.reason().startsWith("model infnet v2 does not fit feature table") && d.reason().contains("vocabulary 0000-other"),
+    assertTrue(d.reason().startsWith("model infnet v2 does not fit feature table") && d.reason().contains("vocabulary at ") && d.reason().contains("Delta version 3 (hash 0000-other)"),
         d.reason());
     assertTrue(d.comparison().orElseThrow().tasks().isEmpty(), "nothing scored");
   }
 
   // ---- helpers ------------------------------------------------------------------------------------------------
 
-  private record Run(int code, String out, String err) {
-    String all() {
-      return out + err;
-    }
-  }
-
   private static Run promote(Path lake, String... flags) {
     List<String> args = new ArrayList<>(List.of("promote"));
     args.addAll(List.of(flags));
-    for (String s : settings(lake)) args.addAll(List.of("--set", s));
-    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    int code = Main.run(args.toArray(String[]::new), new PrintStream(out, true), new PrintStream(err, true));
-    Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    System.out.print(run.all()); // the per-task tables, in the test's log
-    return run;
+    return TrainedLake.main(lake, args.toArray(String[]::new));
   }
 
-  /** Runs a job on the built lake in this JVM's Spark session, left open for the next one (faster than Main.run). */
-  private void inProcess(Job job, String... overrides) throws Exception {
-    List<String> sets = new ArrayList<>(settings(built));
-    sets.addAll(List.of(overrides));
-    job.run(new JobContext(job, JobArgs.parse(job.name(), List.of()), ConfigLoader.load(null, sets), System.out));
-  }
-
-  private static List<String> settings(Path lake) {
-    List<String> s = new ArrayList<>(List.of(SMALL));
-    s.add("lake.root=" + lake);
-    return s;
-  }
-
-  private static InfnetConfig config(Path lake) {
-    return JobContext.withQualifiedLakeRoot(ConfigLoader.load(null, settings(lake)));
-  }
-
-  private static SparkSession spark() {
-    return SparkSessions.getOrCreate(config(Path.of(".")), "gated-promotion-test"); // Main.run stops the session it used
-  }
-
-  private static String production(Path lake) throws IOException {
-    return Files.readString(lake.resolve("models/infnet/PRODUCTION")).trim();
+  private static String production(Path lake) {
+    return TrainedLake.production(lake);
   }
 
   private static List<Row> promotions(Path lake) {
     return spark().read().format("delta").load(lake.resolve("promotions").toString()).orderBy("decided_at").collectAsList();
   }
 
-  /** A fresh copy of the built lake. */
-  private Path copy() {
-    try (Stream<Path> paths = Files.walk(built)) {
-      Path to = Files.createTempDirectory(tmp, "lake-");
-      for (Path p : (Iterable<Path>) paths::iterator) {
-        Path dest = to.resolve(built.relativize(p).toString());
-        if (Files.isDirectory(p)) Files.createDirectories(dest);
-        else Files.copy(p, dest);
-      }
-      return to;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static SparkSession spark() {
+    return TrainedLake.spark();
+  }
+
+  private static Path copy() {
+    return TrainedLake.copy();
+  }
+
+  private static InfnetConfig config(Path lake) {
+    return TrainedLake.config(lake);
   }
 
   /** The same rows, as if the table had been rebuilt with another vocabulary. */
@@ -253,8 +187,8 @@ class GatedPromotionTest {
     }
 
     @Override
-    public String vocabularyFingerprint() {
-      return "0000-other";
+    public IdEncoding encoding() {
+      return IdEncoding.of(3, "0000-other", rows.encoding().bucketSplits().deltaVersion(), rows.encoding().bucketSplits().contentHash());
     }
 
     @Override

@@ -24,6 +24,12 @@ public final class Delta {
     return spark.read().format("delta").load(path);
   }
 
+  /** The table as it was at {@code version} (time travel). */
+  public static Dataset<Row> readVersion(SparkSession spark, String path, long version) {
+    requireTable(spark, path);
+    return spark.read().format("delta").option("versionAsOf", version).load(path);
+  }
+
   /** Replaces the whole table (data and schema). */
   public static void overwrite(Dataset<Row> data, String path, String... partitionColumns) {
     data.write().format("delta").mode("overwrite").option("overwriteSchema", "true")

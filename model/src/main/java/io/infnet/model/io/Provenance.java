@@ -1,19 +1,35 @@
 package io.infnet.model.io;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.infnet.config.InfnetConfig;
+import io.infnet.schema.IdEncoding;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Where a model came from, recorded in its manifest ({@code provenance}) and read back by evaluate and score: the
- * config and its hash, the feature-table snapshot it was trained on (with the fingerprint of the vocabulary its ids
- * come from), the training run's outcome and the code that ran. As in Tribuo, every model carries its provenance.
+ * config and its hash, the feature-table snapshot it was trained on (with the versions and hashes of the vocabulary and
+ * bucket splits its ids come from), the training run's outcome and the code that ran. As in Tribuo, every model carries its provenance.
  */
 public record Provenance(InfnetConfig config, String configHash, Features features, Training training, Code code) {
   /**
-   * @param vocabularyFingerprint the feature table's {@code infnet.vocabulary_fingerprint}; "" when the table predates it
+   * @param encoding the id mappings of the table's rows ({@link IdEncoding#TABLE_PROPERTY}); never null,
+   *                 {@link IdEncoding#UNRECORDED} when the table predates it
    */
-  public record Features(String path, long deltaVersion, Map<String, Long> rows, String vocabularyFingerprint) {}
+  public record Features(String path, long deltaVersion, Map<String, Long> rows, IdEncoding encoding) {
+    public Features {
+      if (encoding == null) encoding = IdEncoding.UNRECORDED;
+    }
+
+    /** Manifests written before the encoding was recorded hold the vocabulary's hash alone. */
+    @JsonCreator
+    static Features read(@JsonProperty("path") String path, @JsonProperty("delta_version") long deltaVersion,
+        @JsonProperty("rows") Map<String, Long> rows, @JsonProperty("encoding") IdEncoding encoding,
+        @JsonProperty("vocabulary_fingerprint") String legacyFingerprint) {
+      return new Features(path, deltaVersion, rows, encoding != null ? encoding : IdEncoding.ofLegacyFingerprint(legacyFingerprint));
+    }
+  }
 
   public record Training(String runId, int workers, long steps, int epochsRun, int bestEpoch, Map<String, Double> bestValidAuc,
                          String finishedAt) {}

@@ -30,7 +30,7 @@ class ModelExportTest {
     try (RankingModel model = Models.create(spec, 11)) {
       InfnetConfig config = InfnetConfig.defaults().with("model.share_kv=true");
       Provenance provenance = new Provenance(config, config.hash(),
-          new Provenance.Features("/lake/features/impressions", 7, Map.of("train", 100L), "00ff-3"),
+          new Provenance.Features("/lake/features/impressions", 7, Map.of("train", 100L), io.infnet.schema.IdEncoding.of(1, "00ff-3", 1, "5ee1")),
           new Provenance.Training("run-1", 2, 40, 3, 2, Map.of("click", 0.75, "like", Double.NaN), "2026-12-02T00:00:00Z"),
           Provenance.Code.ofThisJvm("test", "abc123", "4.0.1"));
       ModelExport.save(model, dir, provenance);

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infnet.config.ConfigKey;
 import io.infnet.config.Keys;
+import io.infnet.json.Jsons;
 import io.infnet.model.ModelOptions;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.Synthetic;
+import io.infnet.schema.IdEncoding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ModelManifestTest {
@@ -53,6 +56,21 @@ class ModelManifestTest {
     assertEquals(8, m.spec().dim());
     assertEquals(1, m.featureSchema().field("video_id").maxValues());
     assertEquals(List.of(1.0), m.spec().taskWeights());
+  }
+
+  /** Provenance written before the id encoding was recorded held the vocabulary's hash alone: it is still checked. */
+  @Test
+  void readsTheVocabularyHashOfOlderProvenanceAsAnEncodingAndWritesTheEncoding() {
+    String legacy = "{\"path\":\"/lake/features/impressions\",\"delta_version\":4,\"rows\":{\"train\":10},"
+        + "\"vocabulary_fingerprint\":\"00aa-10\"}";
+    Provenance.Features old = Jsons.read(legacy, Provenance.Features.class, "features");
+    assertEquals(IdEncoding.ofLegacyFingerprint("00aa-10"), old.encoding());
+
+    Provenance.Features now = new Provenance.Features("/lake/features/impressions", 4, Map.of("train", 10L),
+        IdEncoding.of(2, "00aa-10", 3, "5ee1"));
+    String json = Jsons.write(now);
+    assertTrue(json.contains("\"encoding\":{\"vocabulary\":{\"delta_version\":2,\"content_hash\":\"00aa-10\"}"), json);
+    assertEquals(now, Jsons.read(json, Provenance.Features.class, "features"));
   }
 
   @Test

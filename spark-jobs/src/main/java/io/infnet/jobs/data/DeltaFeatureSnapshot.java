@@ -5,6 +5,7 @@ import io.infnet.config.Keys;
 import io.infnet.features.FeatureTables;
 import io.infnet.jobs.JobFailure;
 import io.infnet.schema.FeatureSchema;
+import io.infnet.schema.IdEncoding;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -17,14 +18,14 @@ final class DeltaFeatureSnapshot implements FeatureSnapshot {
   private final String path;
   private final long version;
   private final FeatureSchema schema;
-  private final String vocabularyFingerprint;
+  private final IdEncoding encoding;
 
   private DeltaFeatureSnapshot(SparkSession spark, FeatureTables.Pinned pinned) {
     this.spark = spark;
     this.path = pinned.path();
     this.version = pinned.version();
     this.schema = pinned.schema();
-    this.vocabularyFingerprint = pinned.vocabularyFingerprint();
+    this.encoding = pinned.encoding();
   }
 
   static FeatureSnapshot open(SparkSession spark, String path, InfnetConfig config, long atVersion) {
@@ -83,7 +84,7 @@ final class DeltaFeatureSnapshot implements FeatureSnapshot {
   }
 
   @Override
-  public String vocabularyFingerprint() {
-    return vocabularyFingerprint;
+  public IdEncoding encoding() {
+    return encoding;
   }
 }

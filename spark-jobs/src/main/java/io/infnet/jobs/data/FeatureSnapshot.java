@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.choices.Split;
 import io.infnet.schema.FeatureSchema;
+import io.infnet.schema.IdEncoding;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,8 +23,8 @@ public interface FeatureSnapshot {
 
   FeatureSchema schema();
 
-  /** The fingerprint of the vocabulary this table's ids were encoded with; "" for a table built before it was recorded. */
-  String vocabularyFingerprint();
+  /** The id mappings this table's ids were encoded with ({@link IdEncoding#UNRECORDED} for a table built before they were recorded). */
+  IdEncoding encoding();
 
   /** All rows at the pinned version. */
   Dataset<Row> table();

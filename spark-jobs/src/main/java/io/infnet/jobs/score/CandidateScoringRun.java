@@ -4,6 +4,7 @@ import io.infnet.config.InfnetConfig;
 import io.infnet.features.CandidateFeatures;
 import io.infnet.json.Jsons;
 import io.infnet.lake.LakePaths;
+import io.infnet.schema.IdEncoding;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -11,7 +12,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Scores a candidates table ({@code score --candidates=PATH}): the nightly path, where tomorrow's requests are ranked
  * from the history built so far. Features come from {@link CandidateFeatures} (the feature build's steps, the stored
- * vocabularies, the sequence state after the last built day); the model must have been trained on the same vocabulary.
+ * vocabularies, the sequence state after the last built day); the model must have been trained on the same id mappings.
  * Predictions go to {@link LakePaths#candidatePredictions()}, replacing exactly the candidates' dates, like
  * {@link ScoringRun}'s.
  */
@@ -21,7 +22,7 @@ public final class CandidateScoringRun {
 
   /** The commit's {@code userMetadata}: which model scored which candidates from which history. */
   record CommitInfo(String model, String candidates, String featuresPath, String stateDay, long stateVersion,
-      String vocabularyFingerprint, String configHash) {}
+      IdEncoding encoding, String configHash) {}
 
   private CandidateScoringRun() {}
 
@@ -30,11 +31,11 @@ public final class CandidateScoringRun {
     CandidateFeatures.Built built = CandidateFeatures.build(spark, config, CandidateFeatures.read(spark, candidatesPath));
     try {
       CandidateFeatures.Summary s = built.summary();
-      ScoringModel model = ScoringModel.open(spark, config, lake.models(), built.schema(), s.vocabularyFingerprint(),
+      ScoringModel model = ScoringModel.open(spark, config, lake.models(), built.schema(), s.encoding(),
           "the candidates of " + candidatesPath + " (encoded with the vocabularies of " + lake.features() + ")");
       Dataset<Row> predictions = ScoringRun.predict(spark, config, built.rows(), model);
       String commitInfo = Jsons.write(new CommitInfo(model.entry().name() + "/" + model.entry().version(), candidatesPath,
-          lake.features(), s.stateDay(), s.stateVersion(), s.vocabularyFingerprint(), config.hash()));
+          lake.features(), s.stateDay(), s.stateVersion(), s.encoding(), config.hash()));
       ScoringRun.Written written = ScoringRun.replaceDates(spark, predictions, lake.candidatePredictions(), s.dates(), commitInfo);
       return new Result(lake.candidatePredictions(), written.rows(), s, model, written.tableVersion());
     } finally {

@@ -11,6 +11,7 @@ import io.infnet.model.io.ModelExport;
 import io.infnet.model.io.Provenance;
 import io.infnet.model.io.SchemaDifferences;
 import io.infnet.schema.FeatureSchema;
+import io.infnet.schema.IdEncoding;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,19 +27,19 @@ public record ScoringModel(ModelStore.Artifact artifact, ModelSpec spec, Optiona
   /** The version {@code score.model} names, refused (one line) unless it fits the snapshot. */
   public static ScoringModel open(SparkSession spark, InfnetConfig config, String modelsRoot, FeatureSnapshot snapshot)
       throws IOException {
-    return open(spark, config, modelsRoot, snapshot.schema(), snapshot.vocabularyFingerprint(),
+    return open(spark, config, modelsRoot, snapshot.schema(), snapshot.encoding(),
         "feature table " + snapshot.path() + " (Delta version " + snapshot.version() + ")");
   }
 
   /**
-   * The model of train.model_name / score.model, checked against rows of {@code schema} encoded with the vocabulary
-   * {@code vocabularyFingerprint} ({@code rows} names them in the error).
+   * The model of train.model_name / score.model, checked against rows of {@code schema} encoded with the id mappings
+   * {@code encoding} ({@code rows} names them in the error).
    */
   public static ScoringModel open(SparkSession spark, InfnetConfig config, String modelsRoot, FeatureSchema schema,
-      String vocabularyFingerprint, String rows) throws IOException {
+      IdEncoding encoding, String rows) throws IOException {
     ModelStore registry = new ModelRegistry(modelsRoot, spark.sparkContext().hadoopConfiguration());
     ScoringModel model = read(registry, registry.resolve(config.get(Keys.TRAIN_MODEL_NAME), config.get(Keys.SCORE_MODEL)));
-    model.misfit(schema, vocabularyFingerprint, rows).ifPresent(problem -> {
+    model.misfit(schema, encoding, rows).ifPresent(problem -> {
       throw new JobFailure(problem);
     });
     return model;
@@ -50,15 +51,15 @@ public record ScoringModel(ModelStore.Artifact artifact, ModelSpec spec, Optiona
     return new ScoringModel(artifact, ModelExport.specOf(artifact.manifest()), ModelExport.provenanceOf(artifact.manifest()));
   }
 
-  /** Why this model must not score the snapshot's rows (its feature schema or vocabulary differs); empty when it fits. */
+  /** Why this model must not score the snapshot's rows (its feature schema or id mappings differ); empty when it fits. */
   public Optional<String> misfit(FeatureSnapshot snapshot) {
-    return misfit(snapshot.schema(), snapshot.vocabularyFingerprint(),
+    return misfit(snapshot.schema(), snapshot.encoding(),
         "feature table " + snapshot.path() + " (Delta version " + snapshot.version() + ")");
   }
 
-  private Optional<String> misfit(FeatureSchema schema, String vocabularyFingerprint, String rows) {
+  private Optional<String> misfit(FeatureSchema schema, IdEncoding encoding, String rows) {
     List<String> problems = new ArrayList<>(SchemaDifferences.between(spec.schema(), schema));
-    vocabularyMismatch(provenance, vocabularyFingerprint).ifPresent(problems::add);
+    encodingMismatch(provenance, encoding).ifPresent(problems::add);
     if (problems.isEmpty()) return Optional.empty();
     return Optional.of("model " + entry().name() + " v" + entry().version() + " does not fit " + rows + ": " + String.join("; ", problems));
   }
@@ -78,18 +79,17 @@ public record ScoringModel(ModelStore.Artifact artifact, ModelSpec spec, Optiona
   }
 
   /**
-   * Ids mean values only through the vocabulary they were encoded with: a model trained on one vocabulary must not
-   * score a table encoded with another, even if every cardinality happens to match. Unknown on either side (a model or
-   * a table from before fingerprints were recorded) passes.
+   * Ids mean values only through the vocabulary and bucket splits they were encoded with: a model trained on one must
+   * not score rows encoded with another, even if every cardinality happens to match (a refit reorders ids). A mapping
+   * not recorded on either side (a model or table from before they were recorded) passes.
    */
-  static Optional<String> vocabularyMismatch(Optional<Provenance> provenance, String tableFingerprint) {
+  static Optional<String> encodingMismatch(Optional<Provenance> provenance, IdEncoding rows) {
     Provenance.Features trained = provenance.map(Provenance::features).orElse(null);
-    if (trained == null || trained.vocabularyFingerprint() == null || trained.vocabularyFingerprint().isEmpty()
-        || tableFingerprint.isEmpty() || trained.vocabularyFingerprint().equals(tableFingerprint)) {
-      return Optional.empty();
-    }
-    return Optional.of("the model's ids come from vocabulary " + trained.vocabularyFingerprint() + " (feature table "
-        + trained.path() + " at Delta version " + trained.deltaVersion() + "), the table's from vocabulary " + tableFingerprint
-        + ": the same id would mean another value; build features with features.freeze_vocabulary=true, or retrain");
+    if (trained == null) return Optional.empty();
+    List<String> differences = trained.encoding().differences("the model's", rows, "the rows'");
+    if (differences.isEmpty()) return Optional.empty();
+    return Optional.of(String.join("; ", differences) + " (the model was trained on " + trained.path() + " at Delta version "
+        + trained.deltaVersion() + "): the same id would mean another value. Score with the model's mappings (restore them and "
+        + "rebuild with features.freeze_vocabulary=true: docs/DATA_POLICY.md, \"A model whose vocabulary is gone\"), or retrain");
   }
 }

@@ -164,7 +164,7 @@ public final class TrainingRun {
   private static Provenance provenance(InfnetConfig config, String runId, FeatureSnapshot snapshot, Map<String, Long> rows,
       DistributedTrainer.Result result) {
     return new Provenance(config, config.hash(),
-        new Provenance.Features(snapshot.path(), snapshot.version(), rows, snapshot.vocabularyFingerprint()),
+        new Provenance.Features(snapshot.path(), snapshot.version(), rows, snapshot.encoding()),
         new Provenance.Training(runId, config.get(Keys.TRAIN_WORKERS), result.steps(), result.epochsRun(), result.bestEpoch(),
             result.bestValidAuc(), Instant.now().toString()),
         BuildInfo.describe());
