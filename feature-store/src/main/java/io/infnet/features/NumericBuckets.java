@@ -1,9 +1,12 @@
 package io.infnet.features;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import io.infnet.features.spark.Delta;
@@ -11,11 +14,13 @@ import io.infnet.lake.Checksums;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.ml.feature.Bucketizer;
-import org.apache.spark.ml.feature.QuantileDiscretizer;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,10 +28,11 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
- * Quantile buckets of the numeric fields, fitted on the train split with Spark MLlib's QuantileDiscretizer.
- * Bucket ids follow MLlib's Bucketizer ([split_i, split_i+1) is bucket i) shifted by one, so that 0 is
+ * Quantile buckets of the numeric fields, fitted on the train split (exact quantiles, split as MLlib's
+ * QuantileDiscretizer lays them out). Bucket ids follow MLlib's Bucketizer ([split_i, split_i+1) is bucket i) shifted by one, so that 0 is
  * missing (null or NaN) and ids are 1..B. Stored as a Delta table of (field, splits).
  */
 final class NumericBuckets {
@@ -43,37 +49,48 @@ final class NumericBuckets {
 
   static NumericBuckets fit(Dataset<Row> train, List<String> fields, int buckets) {
     Map<String, double[]> splits = new LinkedHashMap<>();
-    List<String> fittable = withValues(train, fields);
-    if (!fittable.isEmpty()) {
-      Dataset<Row> numbers = train;
-      String[] in = new String[fittable.size()], out = new String[fittable.size()];
-      for (int i = 0; i < in.length; i++) {
-        in[i] = "__num_" + fittable.get(i);
-        out[i] = "__bucket_" + fittable.get(i);
-        numbers = numbers.withColumn(in[i], col(fittable.get(i)).cast("double"));
-      }
-      Bucketizer fitted = new QuantileDiscretizer().setInputCols(in).setOutputCols(out).setNumBuckets(buckets)
-          .setHandleInvalid("keep").fit(numbers.select(Arrays.stream(in).map(c -> col(c)).toArray(Column[]::new)));
-      double[][] arrays = fitted.getSplitsArray();
-      for (int i = 0; i < in.length; i++) splits.put(fittable.get(i), arrays[i]);
-    }
-    Map<String, double[]> ordered = new LinkedHashMap<>();
-    for (String f : fields) ordered.put(f, splits.getOrDefault(f, ONE_BUCKET));
-    return new NumericBuckets(ordered);
+    Map<Integer, double[]> fitted = fields.isEmpty() ? Map.of() : exactQuantileSplits(train, fields, buckets);
+    for (int i = 0; i < fields.size(); i++) splits.put(fields.get(i), fitted.getOrDefault(i, ONE_BUCKET));
+    return new NumericBuckets(splits);
   }
 
-  /** Fields with at least one non-null, non-NaN train value: the others get a single bucket. */
-  private static List<String> withValues(Dataset<Row> train, List<String> fields) {
-    if (fields.isEmpty()) return List.of();
-    List<Column> counts = new ArrayList<>();
-    for (String f : fields) {
-      Column v = col(f).cast("double");
-      counts.add(count(when(v.isNotNull().and(isnan(v).equalTo(false)), 1)));
+  /**
+   * Per field with at least one non-null, non-NaN train value (by index in {@code fields}): −∞, the exact quantiles at
+   * 1/B .. (B−1)/B of its values (the value at 0-based rank ⌈p·n⌉ − 1 of the sorted values), +∞, without repeats, as
+   * MLlib's QuantileDiscretizer lays out splits. Exact rather than MLlib's approxQuantile: its Greenwald–Khanna
+   * summaries depend on how rows fall into partitions, so a rerun with another partition count gave other splits and
+   * other bucket ids (DeterministicRerunTest). Cost: one distributed sort of the (field, value) pairs.
+   */
+  private static Map<Integer, double[]> exactQuantileSplits(Dataset<Row> train, List<String> fields, int buckets) {
+    Column[] pairs = new Column[fields.size()];
+    for (int i = 0; i < pairs.length; i++) pairs[i] = struct(lit(i).as("f"), col(fields.get(i)).cast("double").as("v"));
+    Dataset<Row> values = train.select(explode(array(pairs)).as("p")).select(col("p.f").as("f"), col("p.v").as("v"))
+        .where(col("v").isNotNull().and(not(isnan(col("v")))));
+    long[] counts = new long[fields.size()];
+    for (Row r : values.groupBy("f").count().collectAsList()) counts[r.getInt(0)] = r.getLong(1);
+    Set<Long> ranks = quantileRanks(counts, buckets);
+    Map<Integer, TreeSet<Double>> quantiles = new TreeMap<>();
+    for (Tuple2<Row, Long> hit : values.orderBy("f", "v").javaRDD().zipWithIndex().filter(t -> ranks.contains(t._2())).collect()) {
+      quantiles.computeIfAbsent(hit._1().getInt(0), f -> new TreeSet<>()).add(hit._1().getDouble(1));
     }
-    Row r = train.agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new)).first();
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < fields.size(); i++) if (r.getLong(i) > 0) out.add(fields.get(i));
-    return out;
+    Map<Integer, double[]> splits = new TreeMap<>();
+    quantiles.forEach((f, q) -> {
+      q.add(Double.NEGATIVE_INFINITY);
+      q.add(Double.POSITIVE_INFINITY);
+      splits.put(f, q.stream().mapToDouble(Double::doubleValue).toArray());
+    });
+    return splits;
+  }
+
+  /** The global ranks, in the (field, value) order, of each field's quantiles at 1/B .. (B−1)/B. */
+  private static Set<Long> quantileRanks(long[] counts, int buckets) {
+    Set<Long> ranks = new HashSet<>();
+    long offset = 0;
+    for (long n : counts) {
+      for (int i = 1; n > 0 && i < buckets; i++) ranks.add(offset + Math.max(0, (long) Math.ceil((double) i * n / buckets) - 1));
+      offset += n;
+    }
+    return ranks;
   }
 
   /** The stored splits at Delta version {@code version} (pinned by the caller, who records it). */
