@@ -63,26 +63,38 @@ public final class SafeTensors {
     return out.array();
   }
 
+  /**
+   * Reads a file that may be truncated, corrupted or hostile: anything but a well-formed F32 file is refused with an
+   * {@link IllegalArgumentException} (bounds and overflow checked before any allocation or read; the tensors must tile
+   * the data section without gaps or overlaps, as the format requires). {@code SafeTensorsFuzzTest} holds it to that.
+   */
   public static Contents read(byte[] bytes) {
-    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (bytes.length < 8) throw new IllegalArgumentException("not a safetensors file: " + bytes.length + " bytes");
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     long headerLength = in.getLong();
-    if (headerLength < 2 || headerLength > MAX_HEADER || 8 + headerLength > bytes.length) {
+    if (headerLength < 2 || headerLength > MAX_HEADER || headerLength > bytes.length - 8) {
       throw new IllegalArgumentException("not a safetensors file: header length " + headerLength + " of a " + bytes.length + "-byte file");
     }
     String json = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8).strip();
     Map<String, Object> header = Jsons.readMap(json, Object.class, "safetensors header");
+    if (header == null) throw new IllegalArgumentException("safetensors header: null, not an object");
     int dataStart = 8 + (int) headerLength;
     long dataLength = bytes.length - dataStart;
     Map<String, String> metadata = new LinkedHashMap<>();
     Map<String, Tensor> tensors = new LinkedHashMap<>();
+    long covered = 0; // tensors in header order must tile [0, dataLength): the writer lays them out that way
     for (Map.Entry<String, Object> e : header.entrySet()) {
       if (METADATA.equals(e.getKey())) {
-        ((Map<?, ?>) e.getValue()).forEach((k, v) -> metadata.put(String.valueOf(k), String.valueOf(v)));
+        if (!(e.getValue() instanceof Map<?, ?> m)) throw new IllegalArgumentException("safetensors header: __metadata__ is not an object");
+        m.forEach((k, v) -> metadata.put(String.valueOf(k), String.valueOf(v)));
       } else {
         TensorHeader info = Jsons.fromPlain(e.getValue(), TensorHeader.class, "safetensors header of tensor " + e.getKey());
-        tensors.put(e.getKey(), readTensor(e.getKey(), info, in, dataStart, dataLength));
+        tensors.put(e.getKey(), readTensor(e.getKey(), info, in, dataStart, covered, dataLength));
+        covered = info.dataOffsets()[1];
       }
+    }
+    if (covered != dataLength) {
+      throw new IllegalArgumentException("safetensors file: the tensors cover " + covered + " of " + dataLength + " data bytes");
     }
     return new Contents(tensors, metadata);
   }
@@ -90,7 +102,7 @@ public final class SafeTensors {
   /** One tensor's header entry; snake_case gives the format's {@code data_offsets}. */
   record TensorHeader(String dtype, long[] shape, long[] dataOffsets) {}
 
-  private static Tensor readTensor(String name, TensorHeader info, ByteBuffer in, int dataStart, long dataLength) {
+  private static Tensor readTensor(String name, TensorHeader info, ByteBuffer in, int dataStart, long expectedBegin, long dataLength) {
     if (!F32.equals(info.dtype())) throw new IllegalArgumentException("tensor " + name + ": dtype " + info.dtype() + ", only F32 is supported");
     if (info.shape() == null || info.dataOffsets() == null || info.dataOffsets().length != 2) {
       throw new IllegalArgumentException("tensor " + name + ": the header needs shape and two data_offsets");
@@ -98,15 +110,28 @@ public final class SafeTensors {
     long[] shape = info.shape();
     long begin = info.dataOffsets()[0];
     long end = info.dataOffsets()[1];
-    long count = 1;
-    for (long s : shape) count *= s;
-    if (begin < 0 || end > dataLength || end - begin != 4 * count) {
+    long count = elementCount(name, shape, dataLength);
+    if (begin != expectedBegin || end > dataLength || end - begin != 4 * count) {
       throw new IllegalArgumentException("tensor " + name + ": data_offsets [" + begin + ", " + end + "] do not fit shape "
-          + Arrays.toString(shape) + " in " + dataLength + " data bytes");
+          + Arrays.toString(shape) + " at byte " + expectedBegin + " of " + dataLength + " data bytes");
     }
-    float[] values = new float[Math.toIntExact(count)];
+    float[] values = new float[(int) count];
     in.position(Math.toIntExact(dataStart + begin));
     in.asFloatBuffer().get(values);
     return new Tensor(shape, values);
+  }
+
+  /** The number of values of {@code shape}, refused if a dimension is negative or the values cannot fit the data. */
+  private static long elementCount(String name, long[] shape, long dataLength) {
+    long count = 1;
+    for (long s : shape) {
+      if (s < 0) throw new IllegalArgumentException("tensor " + name + ": negative dimension in shape " + Arrays.toString(shape));
+      if (s != 0 && count > dataLength / 4 / s) {
+        throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " holds more values than "
+            + dataLength + " data bytes");
+      }
+      count *= s;
+    }
+    return count;
   }
 }

@@ -56,9 +56,20 @@ final class CheckpointStore {
         for (java.nio.file.Path f : files.sorted().toList()) sums.put(f.getFileName().toString(), Checksums.sha256(Files.readAllBytes(f)));
       }
       Files.writeString(local.resolve(CHECKSUMS), Jsons.write(sums), StandardCharsets.UTF_8);
-      AtomicPublish.directory(fs, local, new Path(root, "step-" + trainer.stepCount()));
+      publish(local, new Path(root, "step-" + trainer.stepCount()));
     }
     if (keep > 0) prune();
+  }
+
+  /** A failed write (full disk, no permission) names the checkpoint and what is still there to resume from. */
+  private void publish(java.nio.file.Path local, Path target) throws IOException {
+    try {
+      AtomicPublish.directory(fs, local, target);
+    } catch (IOException e) {
+      Optional<Long> previous = latestStep();
+      throw new IOException("cannot write checkpoint " + target + ": " + e.getMessage() + " ("
+          + previous.map(s -> "step-" + s + " is intact").orElse("no earlier checkpoint") + ")", e);
+    }
   }
 
   /** Drops all but the newest {@code keep} checkpoints, and staging left by a writer that died mid-save. */
@@ -88,7 +99,7 @@ final class CheckpointStore {
       java.nio.file.Path local = tmp.path();
       fs.copyToLocalFile(false, dir, new Path(local.toUri()), true);
       java.nio.file.Path files = local.resolve(dir.getName());
-      Map<String, String> sums = Jsons.readMap(Files.readString(files.resolve(CHECKSUMS)), String.class, dir + "/" + CHECKSUMS);
+      Map<String, String> sums = checksums(dir, files);
       for (Map.Entry<String, String> e : sums.entrySet()) {
         java.nio.file.Path f = files.resolve(e.getKey());
         if (!Files.exists(f) || !Checksums.sha256(Files.readAllBytes(f)).equals(e.getValue())) {
@@ -104,6 +115,19 @@ final class CheckpointStore {
       java.nio.file.Path loop = files.resolve(LOOP_STATE);
       return new Restored(Jsons.read(Files.readString(loop, StandardCharsets.UTF_8), LoopState.class, dir + "/" + LOOP_STATE), extra);
     }
+  }
+
+  /** The checkpoint's checksums, which must list every file in it: an unlisted file would be loaded unchecked. */
+  private static Map<String, String> checksums(Path dir, java.nio.file.Path files) throws IOException {
+    if (!Files.exists(files.resolve(CHECKSUMS))) throw new IOException("checkpoint " + dir + " has no " + CHECKSUMS + "; refusing to load it");
+    Map<String, String> sums = Jsons.readMap(Files.readString(files.resolve(CHECKSUMS)), String.class, dir + "/" + CHECKSUMS);
+    if (sums == null) throw new IOException("checkpoint " + dir + ": " + CHECKSUMS + " is empty; refusing to load it");
+    try (var listing = Files.list(files)) {
+      for (String name : listing.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".") && !n.equals(CHECKSUMS)).toList()) {
+        if (!sums.containsKey(name)) throw new IOException("checkpoint " + dir + " holds " + name + ", which " + CHECKSUMS + " does not list; refusing to load it");
+      }
+    }
+    return sums;
   }
 
   record Restored(LoopState loopState, Map<String, byte[]> files) {}

@@ -10,6 +10,7 @@ import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.json.Jsons;
 import io.infnet.lake.LakePaths;
 import java.sql.Timestamp;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -68,11 +69,17 @@ public final class ScoringRun {
    */
   static Written replaceDates(SparkSession spark, Dataset<Row> predictions, String path, List<String> dates, String commitInfo) {
     String where = "date IN (" + dates.stream().map(d -> "'" + d + "'").collect(Collectors.joining(",")) + ")";
-    predictions.write().format("delta").mode(SaveMode.Overwrite)
-        .option("replaceWhere", where)
-        .option("userMetadata", commitInfo)
-        .partitionBy("date")
-        .save(path);
+    try {
+      predictions.write().format("delta").mode(SaveMode.Overwrite)
+          .option("replaceWhere", where)
+          .option("userMetadata", commitInfo)
+          .partitionBy("date")
+          .save(path);
+    } catch (ConcurrentModificationException e) { // Delta's optimistic concurrency: the other writer's commit stands
+      throw new JobFailure("another job committed predictions for " + String.join(", ", dates) + " to " + path
+          + " while this one was writing; nothing of this run was written (the table holds the other run's rows): rerun to replace them ("
+          + e.getClass().getSimpleName() + ")");
+    }
     Row last = spark.sql("DESCRIBE HISTORY delta.`" + path + "` LIMIT 1").select(col("version"), col("operationMetrics")).first();
     Map<String, String> metrics = last.getJavaMap(1);
     return new Written(last.getLong(0), Long.parseLong(metrics.getOrDefault("numOutputRows", "-1")));

@@ -106,4 +106,54 @@ class CheckpointStoreTest {
     assertFalse(Files.exists(dir.resolve("run/.staging-left-by-a-killed-writer")));
     assertEquals(Optional.of(4L), store.latestStep());
   }
+
+  /** A file slipped into a checkpoint, or a checkpoint without its checksums, is refused before anything is loaded. */
+  @Test
+  void aFileTheChecksumsDoNotListOrMissingChecksumsAreRefused() throws IOException {
+    CheckpointStore store = new CheckpointStore(dir.resolve("run").toString(), new Configuration());
+    try (RankingModel model = Models.create(ModelSpec.from(CONFIG, SCHEMA), 1); Trainer t = trainer(model)) {
+      t.step(batch());
+      store.save(t, LoopState.initial(), Map.of());
+      Files.write(dir.resolve("run/step-1/optimizer-extra.bin"), new byte[] {1});
+      IOException unlisted = assertThrows(IOException.class, () -> store.restore(t, 1, List.of()));
+      assertTrue(unlisted.getMessage().contains("holds optimizer-extra.bin, which checksums.json does not list"), unlisted.getMessage());
+      Files.delete(dir.resolve("run/step-1/checksums.json"));
+      Files.deleteIfExists(dir.resolve("run/step-1/.checksums.json.crc"));
+      IOException missing = assertThrows(IOException.class, () -> store.restore(t, 1, List.of()));
+      assertTrue(missing.getMessage().contains("has no checksums.json; refusing to load it"), missing.getMessage());
+    }
+  }
+
+  /**
+   * A checkpoint directory that cannot be written (made immutable with chattr, which holds even for root) fails the
+   * save with one clear message, and the previous checkpoint stays whole and loadable.
+   */
+  @Test
+  void anUnwritableCheckpointDirectoryFailsClearlyAndKeepsThePreviousCheckpoint() throws Exception {
+    CheckpointStore store = new CheckpointStore(dir.resolve("run").toString(), new Configuration());
+    try (RankingModel model = Models.create(ModelSpec.from(CONFIG, SCHEMA), 1); Trainer t = trainer(model)) {
+      t.step(batch());
+      store.save(t, LoopState.initial(), Map.of());
+      t.step(batch());
+      org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", dir.resolve("run")), "chattr +i is not available here");
+      try {
+        IOException e = assertThrows(IOException.class, () -> store.save(t, LoopState.initial(), Map.of()));
+        assertTrue(e.getMessage().startsWith("cannot write checkpoint ") && e.getMessage().contains("step-2")
+            && e.getMessage().endsWith("(step-1 is intact)"), e.getMessage());
+      } finally {
+        chattr("-i", dir.resolve("run"));
+      }
+    }
+    assertEquals(Optional.of(1L), store.latestStep());
+    try (RankingModel model = Models.create(ModelSpec.from(CONFIG, SCHEMA), 5); Trainer t = trainer(model)) {
+      store.restore(t, 1, List.of());
+      assertEquals(1, t.stepCount(), "the previous checkpoint loads");
+    }
+  }
+
+  private static boolean chattr(String flag, Path path) throws Exception {
+    Process p = new ProcessBuilder("chattr", flag, path.toString()).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor() == 0;
+  }
 }
