@@ -1,63 +1,43 @@
-"""Nightly INFNet feature build and batch scoring.
+"""Nightly INFNet loop for logical date D: take in day D, build its features, score the requests of D+1.
 
-Runs the platform's own launcher, so the DAG and a hand-typed command do exactly the same thing:
+    ingest D  (raw/log partition D replaced; users/videos MERGEd when delivered)
+      -> features --date=D  (stored vocabularies: ids stay stable for the production model; widened back to days
+                             re-ingested late and forward over the days built after them)
+      -> score the candidates of D+1 with the production model  (runs even when the day could not be taken in:
+                             the requests are scored from the history up to the last built day, and the job says
+                             STALE; the failed task stays red)
 
-    features  (vocabularies frozen: ids stay stable for the production model)
-      -> score  (production model, the run's logical date only)
-
-Airflow Variables (all optional):
-    infnet_home     checkout of this repository, built with bin/setup   (default: /opt/infnet)
-    infnet_config   YAML config passed with --config                     (default: <infnet_home>/conf/infnet.yaml)
-    infnet_master   Spark master, e.g. spark://host:7077 or yarn          (default: local[*])
-    spark_home      a Spark distribution; unset = the Spark home assembled by the build
+Variables, landing layout and the lake pool: infnet_commands.py. A rerun of a night (clear, or a backfill after a
+late delivery) gives the same tables: each job replaces exactly its day(s).
 """
 from __future__ import annotations
 
-import pendulum
+from datetime import datetime, timedelta, timezone
+
 from airflow import DAG
-from airflow.models import Variable
-from airflow.operators.bash import BashOperator
 
-INFNET_HOME = Variable.get("infnet_home", default_var="/opt/infnet")
-CONFIG = Variable.get("infnet_config", default_var=f"{INFNET_HOME}/conf/infnet.yaml")
-MASTER = Variable.get("infnet_master", default_var="local[*]")
-SPARK_HOME = Variable.get("spark_home", default_var="")
-
-ENV = {"SPARK_HOME": SPARK_HOME} if SPARK_HOME else {}
-
-
-def infnet(job: str, *sets: str) -> str:
-    """The bin/infnet command line for one job; every run records its effective config with its output."""
-    overrides = " ".join(f"--set '{s}'" for s in sets)
-    return f"{INFNET_HOME}/bin/infnet {job} --config {CONFIG} --master '{MASTER}' {overrides}"
-
+from infnet_commands import DS, ds_add, default_args, infnet, lake_task, landing_file
 
 with DAG(
     dag_id="infnet_nightly",
-    description="Build INFNet features and write per-task predictions for the day",
+    description="Ingest day D, build its features, score the candidates of D+1 with the production model",
     schedule="0 2 * * *",
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,
-    max_active_runs=1,  # feature builds replace date partitions: never two at once
-    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=10)},
+    max_active_runs=1,  # one night at a time: day D+1's features read the sequence state day D leaves
+    dagrun_timeout=timedelta(hours=6),
+    default_args=default_args(sla=timedelta(hours=3)),
     tags=["infnet"],
 ) as dag:
-    features = BashOperator(
-        task_id="build_features",
-        bash_command=infnet("features", "features.freeze_vocabulary=true"),
-        env=ENV,
-        append_env=True,
+    ingest = lake_task(
+        "ingest",
+        infnet("ingest", f"--date={DS}", f"--log={landing_file(DS, 'log')}", f"--users={landing_file(DS, 'users')}",
+               f"--videos={landing_file(DS, 'videos')}", "--optional-profiles"),
     )
-    score = BashOperator(
-        task_id="score",
-        bash_command=infnet(
-            "score",
-            "score.model=production",
-            "score.split=all",
-            "score.from_date={{ ds }}",
-            "score.to_date={{ ds }}",
-        ),
-        env=ENV,
-        append_env=True,
+    features = lake_task("features", infnet("features", f"--date={DS}"))
+    score = lake_task(
+        "score_candidates",
+        infnet("score", f"--candidates={landing_file(ds_add(1), 'candidates')}", sets=("score.model=production",)),
+        trigger_rule="all_done",
     )
-    features >> score
+    ingest >> features >> score

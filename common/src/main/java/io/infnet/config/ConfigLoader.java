@@ -200,6 +200,14 @@ public final class ConfigLoader {
     if (!validEnd.isAfter(trainEnd)) {
       throw new ConfigException("config key 'split.valid_end': expected a date after split.train_end=" + trainEnd + ", got " + validEnd);
     }
+    String trainStart = c.get(Keys.SPLIT_TRAIN_START);
+    if (!trainStart.isEmpty() && LocalDate.parse(trainStart).isAfter(trainEnd)) {
+      throw new ConfigException("config key 'split.train_start': expected a date on or before split.train_end=" + trainEnd + ", got " + trainStart);
+    }
+    String testEnd = c.get(Keys.SPLIT_TEST_END);
+    if (!testEnd.isEmpty() && !LocalDate.parse(testEnd).isAfter(validEnd)) {
+      throw new ConfigException("config key 'split.test_end': expected a date after split.valid_end=" + validEnd + ", got " + testEnd);
+    }
     String from = c.get(Keys.SCORE_FROM_DATE);
     String to = c.get(Keys.SCORE_TO_DATE);
     if (!from.isEmpty() && !to.isEmpty() && LocalDate.parse(to).isBefore(LocalDate.parse(from))) {

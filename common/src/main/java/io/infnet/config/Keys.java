@@ -111,10 +111,14 @@ public final class Keys {
       "First day to build; empty = a full build of every day of the raw log (refits vocabularies unless features.freeze_vocabulary). A day range builds only those days, with the stored vocabularies, from the sequence state of the day before (docs/FEATURE_TABLES.md, Day by day); the range is extended to earlier days re-ingested since they were built.");
   public static final ConfigKey<String> FEATURES_TO_DATE = key("features.to_date", date(true), "",
       "Last day to build (inclusive); empty = features.from_date.");
+  public static final ConfigKey<String> SPLIT_TRAIN_START = key("split.train_start", date(true), "",
+      "First day of the train split as train, evaluate, promote and score read it (empty = the table's first day); a rolling training window. The feature build ignores it: vocabularies are fitted on every day up to split.train_end.");
   public static final ConfigKey<String> SPLIT_TRAIN_END = key("split.train_end", date(false), "2022-04-18",
-      "Last day of the train split (inclusive).");
+      "Last day of the train split (inclusive). The feature build fits the vocabularies on the days up to it; the jobs that read the table (train, evaluate, promote, score) assign splits from the date with their own split keys.");
   public static final ConfigKey<String> SPLIT_VALID_END = key("split.valid_end", date(false), "2022-04-19",
       "Last day of the validation split (inclusive); later days are the test split.");
+  public static final ConfigKey<String> SPLIT_TEST_END = key("split.test_end", date(true), "",
+      "Last day of the test split as the reading jobs see it (empty = the table's last day).");
 
   // ---- tasks ----------------------------------------------------------------------------------------
   public static final ConfigKey<List<String>> TASKS = key("tasks.names", names(false), List.of("click", "like", "long_view"),

@@ -90,6 +90,10 @@ record BuildPlan(String from, String to, long stateVersion, List<String> notes) 
     if (!stale.isEmpty() && !built.isEmpty() && built.lastKey().compareTo(end) > 0) {
       end = built.lastKey();
       notes.add("to " + end + ": later days read the re-ingested ones in their sequences");
+    } else if (!built.isEmpty() && built.lastKey().compareTo(end) > 0 && !built.keySet().containsAll(days(start, end))) {
+      // a day that was missing when later days were built (delivered late): their sequences lack its events
+      notes.add("to " + built.lastKey() + ": days after " + end + " were built without the day(s) new in " + start + ".." + end);
+      end = built.lastKey();
     }
 
     Map.Entry<String, Long> state = states(props).lowerEntry(start);
@@ -133,6 +137,11 @@ record BuildPlan(String from, String to, long stateVersion, List<String> notes) 
       if (k.startsWith(prefix)) out.put(k.substring(prefix.length()), Instant.parse(v.split(",")[0]));
     });
     return out;
+  }
+
+  /** Every day of [from, to] (yyyy-MM-dd). */
+  private static List<String> days(String from, String to) {
+    return LocalDate.parse(from).datesUntil(LocalDate.parse(to).plusDays(1)).map(LocalDate::toString).toList();
   }
 
   /** yyyyMMdd → yyyy-MM-dd. */

@@ -82,6 +82,30 @@ class DayByDayFeaturesTest {
     assertSameRows(rows(reference), rows(late)); // the late day and every later one: what a full build makes of the new log
   }
 
+  /**
+   * A day missing while later days were built (the nightly loop went on without it), then delivered: its build runs to
+   * the last day built, whose sequences lacked its events, and the table is what a full build makes.
+   */
+  @Test
+  void aDayMissingWhileLaterDaysWereBuiltIsRebuiltWithThemWhenItArrives() {
+    InfnetConfig gap = SmallLake.copyOf(full, List.of("raw", "features/vocabulary", "features/bucket_splits"));
+    LakePaths lake = LakePaths.of(gap);
+    String held = lake.root() + "/held-20220411";
+    Delta.read(spark, lake.rawLog()).where("date = 20220411").write().parquet(held);
+    spark.sql("DELETE FROM delta.`" + lake.rawLog() + "` WHERE date = 20220411");
+    FeatureBuilder.run(spark, gap.with("features.from_date=2022-04-08", "features.to_date=2022-04-10"));
+    FeatureBuilder.run(spark, gap.with("features.from_date=2022-04-12"));
+    FeatureBuilder.run(spark, gap.with("features.from_date=2022-04-13"));
+
+    spark.read().parquet(held).write().format("delta").mode("append").save(lake.rawLog());
+    Delta.setProperties(spark, lake.rawLog(), Map.of(BuildPlan.INGESTED_PREFIX + "20220411", Instant.now() + ",1"));
+    FeatureBuildResult r = FeatureBuilder.run(spark, gap.with("features.from_date=2022-04-11"));
+
+    assertEquals("2022-04-11..2022-04-13", r.from() + ".." + r.to(), r.notes().toString());
+    assertTrue(r.notes().get(0).contains("built without"), r.notes().toString());
+    assertSameRows(rows(full), rows(gap));
+  }
+
   @Test
   void aDayWithoutRawRowsIsRefusedNamingIt() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

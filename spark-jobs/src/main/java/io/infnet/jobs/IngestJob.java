@@ -9,7 +9,8 @@ import java.util.List;
  * the daily path, where {@code import} replaces the whole lake. Command-line mistakes stop before Spark starts.
  */
 final class IngestJob implements Job {
-  private static final String DATE = "--date", LOG = "--log", USERS = "--users", VIDEOS = "--videos", ALLOW_EMPTY = "--allow-empty";
+  private static final String DATE = "--date", LOG = "--log", USERS = "--users", VIDEOS = "--videos", ALLOW_EMPTY = "--allow-empty",
+      OPTIONAL_PROFILES = "--optional-profiles";
 
   @Override
   public String name() {
@@ -19,19 +20,19 @@ final class IngestJob implements Job {
   @Override
   public String summary() {
     return "add or replace one day of the raw log (--date=yyyy-MM-dd --log=FILE: CSV, Parquet or Delta; a rerun gives the same "
-        + "table) and upsert users/videos by id (--users=, --videos=); --allow-empty accepts a day without impressions";
+        + "table) and upsert users/videos by id (--users=, --videos=; --optional-profiles: skip those that were not delivered); "
+        + "--allow-empty accepts a day without impressions";
   }
 
   @Override
   public List<String> flags() {
-    return List.of(DATE, LOG, USERS, VIDEOS, ALLOW_EMPTY);
+    return List.of(DATE, LOG, USERS, VIDEOS, OPTIONAL_PROFILES, ALLOW_EMPTY);
   }
 
   @Override
   public void run(JobContext context) throws IOException {
     int date = date(context.args());
-    DailyIngest.Inputs inputs = new DailyIngest.Inputs(required(context.args(), LOG),
-        context.args().flagValue(USERS), context.args().flagValue(VIDEOS));
+    DailyIngest.Inputs inputs = new DailyIngest.Inputs(required(context.args(), LOG), profile(context, USERS), profile(context, VIDEOS));
     ImportJob.requireExists(context, LOG, inputs.log());
     if (inputs.users() != null) ImportJob.requireExists(context, USERS, inputs.users());
     if (inputs.videos() != null) ImportJob.requireExists(context, VIDEOS, inputs.videos());
@@ -42,6 +43,22 @@ final class IngestJob implements Job {
       throw new JobFailure("ingest: " + e.getMessage());
     }
     print(context, r, inputs);
+  }
+
+  /**
+   * The users or videos path, or null when not given, or absent with --optional-profiles: a scheduler names the
+   * landing folder's files every night, and profile updates do not come every night.
+   */
+  private static String profile(JobContext context, String flag) throws IOException {
+    String path = context.args().flagValue(flag);
+    if (path == null || !context.args().hasFlag(OPTIONAL_PROFILES) || exists(context, path)) return path;
+    context.out().printf("ingest: %s %s not delivered (--optional-profiles): kept as they are%n", flag, path);
+    return null;
+  }
+
+  private static boolean exists(JobContext context, String path) throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    return p.getFileSystem(context.spark().sparkContext().hadoopConfiguration()).exists(p);
   }
 
   private static int date(JobArgs args) {

@@ -195,5 +195,10 @@ class GatedPromotionTest {
     public Dataset<Row> table() {
       return rows.table();
     }
+
+    @Override
+    public io.infnet.jobs.data.SplitDates splitDates() {
+      return rows.splitDates();
+    }
   }
 }

@@ -19,13 +19,15 @@ final class DeltaFeatureSnapshot implements FeatureSnapshot {
   private final long version;
   private final FeatureSchema schema;
   private final IdEncoding encoding;
+  private final SplitDates splitDates;
 
-  private DeltaFeatureSnapshot(SparkSession spark, FeatureTables.Pinned pinned) {
+  private DeltaFeatureSnapshot(SparkSession spark, FeatureTables.Pinned pinned, SplitDates splitDates) {
     this.spark = spark;
     this.path = pinned.path();
     this.version = pinned.version();
     this.schema = pinned.schema();
     this.encoding = pinned.encoding();
+    this.splitDates = splitDates;
   }
 
   static FeatureSnapshot open(SparkSession spark, String path, InfnetConfig config, long atVersion) {
@@ -38,7 +40,7 @@ final class DeltaFeatureSnapshot implements FeatureSnapshot {
           + ": the run cannot resume on different data; start a new run");
     }
     checkMatchesConfig(pinned.schema(), config, path);
-    return new DeltaFeatureSnapshot(spark, pinned);
+    return new DeltaFeatureSnapshot(spark, pinned, SplitDates.of(config));
   }
 
   /** The table must have been built for the fields and tasks this config trains on. */
@@ -76,6 +78,11 @@ final class DeltaFeatureSnapshot implements FeatureSnapshot {
   @Override
   public FeatureSchema schema() {
     return schema;
+  }
+
+  @Override
+  public SplitDates splitDates() {
+    return splitDates;
   }
 
   @Override

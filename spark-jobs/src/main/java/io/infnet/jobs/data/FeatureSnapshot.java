@@ -1,7 +1,5 @@
 package io.infnet.jobs.data;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.choices.Split;
 import io.infnet.schema.FeatureSchema;
@@ -35,10 +33,12 @@ public interface FeatureSnapshot {
     return new FeatureSchema(s.fields(), s.sequences(), tasks, s.gapBuckets());
   }
 
-  /** Rows of one split, or every row for {@link Split#ALL}. */
+  /** The reading job's split boundaries (its config's split keys), not the build's stored split column. */
+  SplitDates splitDates();
+
+  /** Rows of one split by date, with the reading job's {@link #splitDates()}, or every row for {@link Split#ALL}. */
   default Dataset<Row> split(Split split) {
-    Dataset<Row> all = table();
-    return split == Split.ALL ? all : all.where(col("split").equalTo(split.configName()));
+    return splitDates().select(table(), split);
   }
 
   /** The feature table at {@code path}, at its current version. */

@@ -152,7 +152,7 @@ public final class TrainingRun {
     for (String t : tasks) aggs.add(sum(col(FeatureSchema.labelColumn(t))));
     Row r = rows.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
     long n = r.getLong(0);
-    if (n == 0) throw new JobFailure("the " + split + " split of " + path + " is empty: check split.train_end / split.valid_end");
+    if (n == 0) throw new JobFailure("the " + split + " split of " + path + " is empty: check split.train_start / split.train_end / split.valid_end");
     for (int i = 0; i < tasks.size(); i++) {
       if (r.isNullAt(i + 1) || r.getLong(i + 1) == 0) {
         throw new JobFailure("task '" + tasks.get(i) + "' has no positive label in the " + split + " split of " + path);

@@ -1,0 +1,54 @@
+package io.infnet.jobs.sim;
+
+import io.infnet.config.ConfigLoader;
+import io.infnet.config.InfnetConfig;
+import io.infnet.features.spark.SparkSessions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The working folder of a simulation: {@code config.yaml} (the one config every command gets with --config; its lake
+ * is {@code lake/}), {@code landing/} (the deliveries) and {@code staging/} (the generated world they are cut from).
+ */
+public final class SimulationSetup {
+  /** Settings every simulation uses; the caller adds sizes (datagen.users, model and train keys). */
+  private static final Map<String, String> BASE = Map.of("datagen.start_date", "2022-04-08", "split.train_end", "2022-04-15",
+      "split.valid_end", "2022-04-16", "tasks.names", "click,long_view", "train.checkpoint_every", "0");
+
+  private SimulationSetup() {}
+
+  /** Writes config.yaml (bootstrap splits for {@link Scenario#standard()}: 10 days from 2022-04-08) and the landing files. */
+  public static NightlySimulation prepare(Path project, Path work, Map<String, String> settings, Scenario scenario,
+      CommandRunner runner, String master, java.io.PrintStream log) {
+    Map<String, String> all = new LinkedHashMap<>(BASE);
+    all.putAll(settings);
+    all.put("lake.root", work.resolve("lake").toString());
+    Path configFile = write(work.resolve("config.yaml"), all);
+    InfnetConfig config = ConfigLoader.load(configFile, List.of());
+    LandingFiles landing = new LandingFiles(work.resolve("landing"));
+    SparkSession spark = SparkSessions.getOrCreate(config, "nightly-simulation-landing");
+    try {
+      landing.generate(spark, config.with("lake.root=" + work.resolve("staging")), scenario.historyDays(), scenario.days());
+    } finally {
+      spark.stop();
+    }
+    return new NightlySimulation(project, configFile, config, scenario, landing, runner, master, log);
+  }
+
+  private static Path write(Path file, Map<String, String> settings) {
+    StringBuilder yaml = new StringBuilder("# written by the nightly simulation (io.infnet.jobs.sim.SimulationSetup)\n");
+    settings.forEach((k, v) -> yaml.append(k).append(": \"").append(v).append("\"\n"));
+    try {
+      Files.createDirectories(file.getParent());
+      return Files.writeString(file, yaml.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}
