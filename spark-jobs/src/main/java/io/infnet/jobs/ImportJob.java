@@ -1,5 +1,6 @@
 package io.infnet.jobs;
 
+import io.infnet.features.raw.InvalidInput;
 import io.infnet.features.raw.RawImport;
 import io.infnet.features.raw.RawMapping;
 import io.infnet.features.raw.RawMappings;
@@ -14,7 +15,7 @@ import org.apache.hadoop.fs.Path;
  */
 final class ImportJob implements Job {
   private static final List<String> INPUTS = List.of("--log", "--users", "--videos");
-  private static final String FORMAT = "--format", PATH = "--path", KUAIRAND = "kuairand";
+  private static final String FORMAT = "--format", PATH = "--path", ALLOW_EMPTY = "--allow-empty", KUAIRAND = "kuairand";
 
   @Override
   public String name() {
@@ -23,14 +24,14 @@ final class ImportJob implements Job {
 
   @Override
   public String summary() {
-    return "load your own raw tables (--log=, --users=, --videos=: KuaiRand-format CSV, Parquet or Delta) into the lake, "
-        + "or another data set through its declared mapping (--format=" + String.join("|", RawMappings.names()) + " --path=FILE)";
+    return "load your own raw tables (--log=, --users=, --videos=: KuaiRand-format CSV, Parquet or Delta; all checked, then all "
+        + "replaced or none; --allow-empty accepts an input without rows) into the lake, or another data set through its declared mapping (--format=" + String.join("|", RawMappings.names()) + " --path=FILE)";
   }
 
   @Override
   public List<String> flags() {
     List<String> flags = new ArrayList<>(INPUTS);
-    flags.addAll(List.of(FORMAT, PATH));
+    flags.addAll(List.of(ALLOW_EMPTY, FORMAT, PATH));
     return flags;
   }
 
@@ -50,7 +51,11 @@ final class ImportJob implements Job {
       if (paths[i] == null) throw new UsageException("import needs " + INPUTS.get(i) + "=PATH (all of " + String.join(", ", INPUTS) + ")");
     }
     for (int i = 0; i < paths.length; i++) requireExists(context, INPUTS.get(i), paths[i]); // all checked before anything is written
-    return RawImport.run(context.spark(), context.config(), paths[0], paths[1], paths[2]);
+    try {
+      return RawImport.run(context.spark(), context.config(), paths[0], paths[1], paths[2], context.args().hasFlag(ALLOW_EMPTY));
+    } catch (InvalidInput e) {
+      throw new JobFailure("import: " + e.getMessage());
+    }
   }
 
   private static RawImport.Imported importMapped(JobContext context, String format) throws IOException {

@@ -1,6 +1,7 @@
 package io.infnet.jobs;
 
 import io.infnet.features.raw.DailyIngest;
+import io.infnet.features.raw.InvalidInput;
 import java.io.IOException;
 import java.util.List;
 
@@ -21,7 +22,7 @@ final class IngestJob implements Job {
   public String summary() {
     return "add or replace one day of the raw log (--date=yyyy-MM-dd --log=FILE: CSV, Parquet or Delta; a rerun gives the same "
         + "table) and upsert users/videos by id (--users=, --videos=; --optional-profiles: skip those that were not delivered); "
-        + "--allow-empty accepts a day without impressions";
+        + "--allow-empty accepts an input without rows";
   }
 
   @Override
@@ -39,7 +40,7 @@ final class IngestJob implements Job {
     DailyIngest.Ingested r;
     try {
       r = DailyIngest.run(context.spark(), context.config(), date, inputs, context.args().hasFlag(ALLOW_EMPTY));
-    } catch (DailyIngest.InvalidInput e) {
+    } catch (InvalidInput e) {
       throw new JobFailure("ingest: " + e.getMessage());
     }
     print(context, r, inputs);

@@ -9,14 +9,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The application's main class, run by {@code bin/infnet} through spark-submit:
  * {@code <job> [--config FILE] [--set key=value ...] [--help]}. Exit 0 on success, 2 on a usage or config
- * error, 1 when a job fails; every error is one line naming the problem.
+ * error, 1 when a job fails; every error is one line naming the problem, the last line on stderr; an unexpected
+ * failure's stack trace goes to the log (the run's log file under bin/infnet, whose path the line names).
  */
 public final class Main {
   static final Map<String, Job> JOBS = new LinkedHashMap<>();
+  /** The run's log file, set by bin/infnet (conf/log4j2.properties writes to it); absent, the failure goes wherever logging goes. */
+  static final String LOG_FILE_PROPERTY = "infnet.log.file";
+  /** Not under io.infnet, whose lines conf/log4j2.properties shows on the console: a failure's stack trace goes to the log file only. */
+  private static final Logger FAILURES = LoggerFactory.getLogger("infnet.failure");
 
   static {
     for (Job j : List.of(new DatagenJob(), new ImportJob(), new IngestJob(), new FeaturesJob(), new TrainJob(), new EvaluateJob(),
@@ -53,16 +60,29 @@ public final class Main {
       }
       return 0;
     } catch (UsageException | ConfigException e) {
-      err.println("infnet: error: " + e.getMessage());
-      return 2;
+      return fail(err, e.getMessage(), 2);
     } catch (JobFailure e) {
-      err.println("infnet: error: " + e.getMessage());
-      return 1;
+      return fail(err, e.getMessage(), 1);
     } catch (Exception e) {
-      err.println("infnet: error: " + describe(e));
-      e.printStackTrace(err);
-      return 1;
+      // The stack trace is for whoever debugs the job: the log file (docs/RELIABILITY.md, "One readable error").
+      FAILURES.error("job failed: {}", String.join(" ", args), e);
+      String log = System.getProperty(LOG_FILE_PROPERTY);
+      return fail(err, firstLine(describe(e)) + (log == null ? "" : " (stack trace in " + log + ")"), 1);
     }
+  }
+
+  /**
+   * The one error line a failed run ends with: multi-line messages (Spark's carry SQL context and plans) are cut to
+   * their first line, so the terminal never shows more than it.
+   */
+  private static int fail(PrintStream err, String message, int code) {
+    err.println("infnet: error: " + firstLine(message));
+    return code;
+  }
+
+  private static String firstLine(String message) {
+    String text = message == null ? "unknown error" : message.strip();
+    return text.lines().findFirst().orElse(text);
   }
 
   private static void checkFlags(Job job, JobArgs args) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +92,40 @@ class LauncherIT {
     LauncherProcess.Result usage = LauncherProcess.run(null, 120, "import", "--log=x.csv");
     assertEquals(2, usage.exitCode(), usage.all());
     assertTrue(usage.stderr().contains("import needs --users=PATH"), usage.stderr());
+  }
+
+  @Test
+  void aBadInputIsOneErrorLineAndStackTracesGoToTheLogFileUnlessVerbose() throws Exception {
+    Path lake = tmp.resolve("lake");
+    Path log = Files.writeString(tmp.resolve("log.csv"), "user_id,video_id\n1,10\n");
+    LauncherProcess.Result refused = LauncherProcess.run(null, 180, "import", "--set", "lake.root=" + lake,
+        "--log=" + log, "--users=" + log, "--videos=" + log);
+    assertEquals(1, refused.exitCode(), refused.all());
+    assertEquals(List.of("infnet: error: import: log file " + log + ": missing columns 'date', 'hourmin', 'time_ms', 'is_click', "
+        + "'is_like', 'is_follow', 'is_comment', 'is_forward', 'is_hate', 'long_view', 'play_time_ms', 'duration_ms', "
+        + "'profile_stay_time', 'comment_stay_time', 'is_profile_enter', 'is_rand', 'tab' (expected the 19 columns of the raw log "
+        + "schema, docs/DATAGEN.md); nothing was written"), errorLines(refused));
+    assertFalse(Files.exists(lake.resolve("raw")), "nothing written");
+
+    // an unexpected failure (no raw tables to build features from): one line naming the log file with the stack trace
+    LauncherProcess.Result failed = LauncherProcess.run(null, 180, "features", "--set", "lake.root=" + lake);
+    assertEquals(1, failed.exitCode(), failed.all());
+    String line = errorLines(failed).get(0);
+    assertTrue(line.matches("infnet: error: .*raw table 'log' not found.* \\(stack trace in .*/infnet-features-[0-9TZ]+-[0-9]+\\.log\\)"), line);
+    assertTrue(failed.stderr().strip().endsWith(line), "the error line is the last line: " + failed.stderr());
+    assertFalse(failed.stderr().contains("\tat "), "no stack trace on the terminal: " + failed.stderr());
+    String logFile = line.substring(line.indexOf("(stack trace in ") + "(stack trace in ".length(), line.length() - 1);
+    assertTrue(Files.readString(Path.of(logFile)).contains("\tat io.infnet."), logFile);
+
+    LauncherProcess.Result verbose = LauncherProcess.run(null, 180, "features", "--verbose", "--set", "lake.root=" + lake);
+    assertEquals(1, verbose.exitCode(), verbose.all());
+    assertTrue(verbose.stderr().contains("\tat io.infnet."), "--verbose shows the stack trace: " + verbose.stderr());
+    assertEquals(1, errorLines(verbose).size(), verbose.stderr());
+  }
+
+  /** The lines of stderr that start with "infnet: error:". */
+  private static List<String> errorLines(LauncherProcess.Result r) {
+    return r.stderr().lines().filter(l -> l.startsWith("infnet: error:")).toList();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 final class LauncherProcess {
   static final Path PROJECT = Path.of(System.getProperty("infnet.project.dir", "..")).toAbsolutePath().normalize();
   static final Path ASSEMBLED_SPARK_HOME = PROJECT.resolve("spark-home/target/spark-home");
+  /** Where the launched runs write their log files (INFNET_LOG_DIR), rather than the project's logs/. */
+  static final Path LOG_DIR = Path.of(System.getProperty("java.io.tmpdir"), "infnet-test-logs");
 
   record Result(int exitCode, String stdout, String stderr) {
     String all() {
@@ -40,6 +42,19 @@ final class LauncherProcess {
 
     String stdoutSoFar() throws IOException {
       return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The run's log file (conf/log4j2.properties: Spark's warnings and errors go there, not to stderr), found by the
+     * launcher's pid, which bin/infnet puts in its name; empty if nothing was logged.
+     */
+    String log() throws IOException {
+      String suffix = "-" + process.pid() + ".log";
+      if (!Files.isDirectory(LOG_DIR)) return "";
+      try (var files = Files.list(LOG_DIR)) {
+        Path file = files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst().orElse(null);
+        return file == null ? "" : Files.readString(file, StandardCharsets.UTF_8);
+      }
     }
 
     /** SIGKILL to the launcher and everything it started: the driver dies without any shutdown hook. */
@@ -81,6 +96,7 @@ final class LauncherProcess {
     env.remove("SPARK_HOME");
     if (sparkHome != null) env.put("SPARK_HOME", sparkHome.toString());
     env.put("INFNET_DRIVER_MEMORY", "3g");
+    env.put("INFNET_LOG_DIR", LOG_DIR.toString());
     Path out = Files.createTempFile("infnet-out", ".txt");
     Path err = Files.createTempFile("infnet-err", ".txt");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());

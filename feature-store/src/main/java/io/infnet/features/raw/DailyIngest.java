@@ -1,15 +1,13 @@
 package io.infnet.features.raw;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
 import io.infnet.config.InfnetConfig;
+import io.infnet.features.spark.AllOrNothing;
 import io.infnet.features.spark.Delta;
 import io.infnet.lake.LakePaths;
 import java.time.Instant;
@@ -17,11 +15,10 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -36,14 +33,15 @@ import org.apache.spark.sql.types.StructType;
  * One day of raw log into the lake ({@code bin/infnet ingest}); the whole-lake {@link RawImport} stays for first
  * loads. Days come twice, late or not at all, so each outcome is defined (docs/DATA_POLICY.md, "Daily ingest"):
  * <ul>
- *   <li>Every input is read and checked before the first write (schema, the day of every row, null keys, duplicate
- *       ids) from a local checkpoint, so the rows checked are the rows written.</li>
+ *   <li>Every input is read and checked before the first write as any raw input is ({@link RawInput}: schema, every
+ *       value, keys, duplicate ids), plus the day of every row, from a local checkpoint, so the rows checked are the
+ *       rows written.</li>
  *   <li>The log's day is replaced in one {@code replaceWhere} commit: a day delivered again replaces itself, and a
  *       rerun gives the same table.</li>
  *   <li>Users and videos are MERGEd by id: a changed profile is updated in place, its previous state stays readable
  *       by Delta time travel.</li>
  *   <li>The three tables are separate commits: if a later write fails, the tables already written are restored to
- *       their versions before the ingest; after a crash, rerunning the same ingest repairs the lake.</li>
+ *       their versions before the ingest ({@link AllOrNothing}); after a crash, rerunning the same ingest repairs the lake.</li>
  *   <li>The generator's oracle belongs to one log version ({@link OracleTable}); ingested rows have none, so it is
  *       deleted, as {@link RawImport} does.</li>
  * </ul>
@@ -68,13 +66,6 @@ public final class DailyIngest {
     }
   }
 
-  /** An input that cannot be ingested (unreadable, wrong schema, wrong day, null or duplicate keys); nothing was written. */
-  public static final class InvalidInput extends IllegalArgumentException {
-    InvalidInput(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
-
   /** A day as the log stores it (int yyyyMMdd) from yyyy-MM-dd or yyyyMMdd. */
   public static int parseDate(String text) {
     for (DateTimeFormatter format : List.of(ISO, BASIC)) {
@@ -94,12 +85,11 @@ public final class DailyIngest {
 
   /** {@code beforeWrite} hears each table's name ("log", "users", "videos") before it is written: tests fail one there. */
   static Ingested run(SparkSession spark, LakePaths lake, int date, Inputs inputs, boolean allowEmpty, Consumer<String> beforeWrite) {
-    Checked log = checkLog(spark, inputs.log(), date, allowEmpty, lake.rawLog());
-    Checked users = checkProfiles(spark, inputs.users(), RawSchemas.USERS, "user_id", lake.rawUsers());
-    Checked videos = checkProfiles(spark, inputs.videos(), RawSchemas.VIDEOS, "video_id", lake.rawVideos());
-    Map<String, Long> before = versions(spark, lake);
-    try {
-      OracleTable.delete(spark, lake);
+    RawInput.Checked log = checkLog(spark, inputs.log(), date, allowEmpty, lake.rawLog());
+    RawInput.Checked users = checkProfiles(spark, inputs.users(), RawSchemas.USERS, allowEmpty, lake.rawUsers());
+    RawInput.Checked videos = checkProfiles(spark, inputs.videos(), RawSchemas.VIDEOS, allowEmpty, lake.rawVideos());
+    OracleTable.delete(spark, lake);
+    return AllOrNothing.write(spark, List.of(lake.rawLog(), lake.rawUsers(), lake.rawVideos()), () -> {
       beforeWrite.accept("log");
       long replaced = writeDay(spark, log, date, lake.rawLog());
       beforeWrite.accept("users");
@@ -108,93 +98,50 @@ public final class DailyIngest {
       Merged v = upsert(spark, videos, "video_id", lake.rawVideos());
       return new Ingested(date, log.rows(), replaced, u.inserted(), u.updated(), v.inserted(), v.updated(),
           version(spark, lake.rawLog()), version(spark, lake.rawUsers()), version(spark, lake.rawVideos()));
-    } catch (RuntimeException e) {
-      restore(spark, before, e);
-      throw e;
-    }
+    });
   }
 
-  /** A checked input, checkpointed, and its row count. */
-  private record Checked(Dataset<Row> data, long rows) {}
-
-  /** The log file: declared schema, every row of day {@code date}, no null impression key, not empty unless allowed. */
-  private static Checked checkLog(SparkSession spark, String path, int date, boolean allowEmpty, String tablePath) {
-    Dataset<Row> log = readChecked(spark, path, RawSchemas.LOG, tablePath);
-    Column otherDay = coalesce(col("date").notEqual(date), lit(true));
-    List<Column> aggs = new ArrayList<>(List.of(count(when(otherDay, 1)), min(when(otherDay, coalesce(col("date").cast("string"), lit("null"))))));
-    for (String key : RawSchemas.IMPRESSION_KEY) aggs.add(count(when(col(key).isNull(), 1)));
-    Row r = log.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
-    List<String> problems = new ArrayList<>();
-    if (r.getLong(1) > 0) problems.add(String.format("%,d rows have a date other than %d (e.g. %s)", r.getLong(1), date, r.getString(2)));
-    for (int i = 0; i < RawSchemas.IMPRESSION_KEY.size(); i++) {
-      if (r.getLong(3 + i) > 0) problems.add(String.format("%,d rows have a null %s", r.getLong(3 + i), RawSchemas.IMPRESSION_KEY.get(i)));
+  /** The log file: checked as any raw input ({@link RawInput}: schema, values, keys), the lake's columns, every row of day {@code date}. */
+  private static RawInput.Checked checkLog(SparkSession spark, String path, int date, boolean allowEmpty, String tablePath) {
+    RawInput.Checked log = checkedInput(spark, path, RawSchemas.LOG, allowEmpty, tablePath);
+    Column otherDay = col("date").notEqual(date);
+    Row r = log.data().agg(count(when(otherDay, 1)), min(when(otherDay, col("date")))).first();
+    if (r.getLong(0) > 0) {
+      throw new InvalidInput("log", path, String.format("%,d rows have a date other than %d (e.g. %s)", r.getLong(0), date, r.get(1)), null);
     }
-    if (r.getLong(0) == 0 && !allowEmpty) {
-      problems.add("no rows: a missing day must not silently become an empty one (allow an empty day explicitly if it had no impressions)");
-    }
-    requireNone(problems, "log", path);
-    return new Checked(log, r.getLong(0));
+    return log;
   }
 
-  /** A users or videos file (null: not delivered): declared schema, ids neither null nor repeated (MERGE needs one row per id). */
-  private static Checked checkProfiles(SparkSession spark, String path, StructType schema, String key, String tablePath) {
-    if (path == null) return null;
-    Dataset<Row> data = readChecked(spark, path, schema, tablePath);
-    Column repeated = col(key).isNotNull().and(col("count").gt(1));
-    Row r = data.groupBy(key).count()
-        .agg(coalesce(sum("count"), lit(0L)), coalesce(sum(when(col(key).isNull(), col("count"))), lit(0L)),
-            count(when(repeated, 1)), min(when(repeated, col(key))))
-        .first();
-    List<String> problems = new ArrayList<>();
-    if (r.getLong(1) > 0) problems.add(String.format("%,d rows have a null %s", r.getLong(1), key));
-    if (r.getLong(2) > 0) problems.add(String.format("%,d %s values occur more than once (e.g. %s)", r.getLong(2), key, r.get(3)));
-    requireNone(problems, tableName(schema), path);
-    return new Checked(data, r.getLong(0));
+  /** A users or videos file (null: not delivered), checked as any raw input (ids present and unique) and against the lake's columns. */
+  private static RawInput.Checked checkProfiles(SparkSession spark, String path, StructType schema, boolean allowEmpty, String tablePath) {
+    return path == null ? null : checkedInput(spark, path, schema, allowEmpty, tablePath);
   }
 
-  /**
-   * The file read as {@link RawImport} reads it, with the lake table's columns, materialized: any read failure
-   * (missing, unreadable, unparseable) is an {@link InvalidInput} naming the file, and later steps never re-read it.
-   */
-  private static Dataset<Row> readChecked(SparkSession spark, String path, StructType schema, String tablePath) {
-    String table = tableName(schema);
-    Dataset<Row> data;
-    try {
-      data = RawImport.read(spark, path, schema, table);
-    } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
-      throw new InvalidInput(table + " file " + path + ": " + innermostMessage(e), e);
-    }
-    requireNone(columnDifferences(spark, data, tablePath), table, path);
-    try {
-      return data.localCheckpoint(true);
-    } catch (Exception e) {
-      throw new InvalidInput(table + " file " + path + " cannot be read: " + innermostMessage(e), e);
-    }
+  private static RawInput.Checked checkedInput(SparkSession spark, String path, StructType schema, boolean allowEmpty, String tablePath) {
+    RawInput.Checked input = RawInput.read(spark, path, schema, allowEmpty);
+    columnDifference(spark, input.data(), tablePath).ifPresent(d -> {
+      throw new InvalidInput(RawSchemas.tableName(schema), path, d, null);
+    });
+    return input;
   }
 
   /** A day's columns must be the lake table's: a new or missing x_ extension column would change it for every day. */
-  private static List<String> columnDifferences(SparkSession spark, Dataset<Row> data, String tablePath) {
-    if (!Delta.exists(spark, tablePath)) return List.of();
+  private static Optional<String> columnDifference(SparkSession spark, Dataset<Row> data, String tablePath) {
+    if (!Delta.exists(spark, tablePath)) return Optional.empty();
     Set<String> file = new TreeSet<>(Arrays.asList(data.columns()));
     Set<String> table = new TreeSet<>(Arrays.asList(Delta.read(spark, tablePath).columns()));
-    if (file.equals(table)) return List.of();
+    if (file.equals(table)) return Optional.empty();
     Set<String> onlyFile = new TreeSet<>(file);
     onlyFile.removeAll(table);
     table.removeAll(file);
-    return List.of("its columns differ from the lake's table " + tablePath + ": only in the file " + onlyFile + ", only in the table " + table);
-  }
-
-  private static void requireNone(List<String> problems, String table, String path) {
-    if (!problems.isEmpty()) {
-      throw new InvalidInput(table + " file " + path + ": " + String.join("; ", problems) + "; nothing was written", null);
-    }
+    return Optional.of("its columns differ from the lake's table " + tablePath + ": only in the file " + onlyFile + ", only in the table " + table);
   }
 
   /**
    * The day's partition replaced in one commit (the log created partitioned by date if new), then the day recorded in
    * the log's properties; returns the rows it replaced.
    */
-  private static long writeDay(SparkSession spark, Checked log, int date, String path) {
+  private static long writeDay(SparkSession spark, RawInput.Checked log, int date, String path) {
     String day = "date = " + date;
     long replaced = 0;
     if (Delta.exists(spark, path)) {
@@ -217,7 +164,7 @@ public final class DailyIngest {
   }
 
   /** MERGE by {@code key} (the table created if new); a matched row is rewritten only if a column differs, so a rerun changes nothing. */
-  private static Merged upsert(SparkSession spark, Checked input, String key, String path) {
+  private static Merged upsert(SparkSession spark, RawInput.Checked input, String key, String path) {
     if (input == null) return Merged.NONE;
     if (!Delta.exists(spark, path)) {
       Delta.overwrite(input.data(), path);
@@ -241,39 +188,7 @@ public final class DailyIngest {
         Long.parseLong(metrics.getOrDefault("numTargetRowsUpdated", "0")));
   }
 
-  private static Map<String, Long> versions(SparkSession spark, LakePaths lake) {
-    Map<String, Long> versions = new LinkedHashMap<>();
-    for (String path : List.of(lake.rawLog(), lake.rawUsers(), lake.rawVideos())) versions.put(path, version(spark, path));
-    return versions;
-  }
-
-  /**
-   * Puts back every table the failed ingest changed: restored to its version before the ingest, or deleted if the
-   * ingest created it. A restore that fails too is attached to {@code failure}, not thrown over it.
-   */
-  private static void restore(SparkSession spark, Map<String, Long> before, RuntimeException failure) {
-    before.forEach((path, version) -> {
-      try {
-        if (version(spark, path) == version) return;
-        if (version < 0) Delta.delete(spark, path);
-        else Delta.restore(spark, path, version);
-      } catch (RuntimeException e) {
-        failure.addSuppressed(e);
-      }
-    });
-  }
-
   private static long version(SparkSession spark, String path) {
     return Delta.exists(spark, path) ? Delta.version(spark, path) : -1;
-  }
-
-  private static String tableName(StructType schema) {
-    return schema == RawSchemas.LOG ? "log" : schema == RawSchemas.USERS ? "users" : "videos";
-  }
-
-  private static String innermostMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 }

@@ -97,14 +97,14 @@ public final class RawSchemas {
       }
     }
     for (Map.Entry<String, DataType> extra : actual.entrySet()) {
-      if (extensible(expected) && extra.getKey().startsWith(EXTENSION_PREFIX)) {
+      if (isExtensible(expected) && extra.getKey().startsWith(EXTENSION_PREFIX)) {
         if (!EXTENSION_TYPES.contains(extra.getValue())) {
           problems.add("extension column " + extra.getKey() + " has type " + extra.getValue().simpleString()
               + ", expected int, long, double or string");
         }
       } else {
         problems.add("unexpected column " + extra.getKey() + " (not in the declared schema"
-            + (extensible(expected) ? "; extension columns start with " + EXTENSION_PREFIX : "") + ")");
+            + (isExtensible(expected) ? "; extension columns start with " + EXTENSION_PREFIX : "") + ")");
       }
     }
     if (!problems.isEmpty()) {
@@ -116,15 +116,36 @@ public final class RawSchemas {
   /** The declared columns in order, then (log and candidates only) the extension columns in the table's order. */
   public static String[] columnsOf(Dataset<Row> table, StructType expected) {
     List<String> columns = new ArrayList<>(List.of(expected.fieldNames()));
-    if (extensible(expected)) {
+    if (isExtensible(expected)) {
       for (String c : table.columns()) if (c.startsWith(EXTENSION_PREFIX)) columns.add(c);
     }
     return columns.toArray(String[]::new);
   }
 
   /** The tables that may carry extension columns: the log, and candidates, which feed the same features. */
-  private static boolean extensible(StructType expected) {
+  static boolean isExtensible(StructType expected) {
     return expected == LOG || expected == CANDIDATES;
+  }
+
+  /** The name of the raw table {@code schema} declares: log, users, videos, candidates or oracle. */
+  public static String tableName(StructType schema) {
+    if (schema == LOG) return "log";
+    if (schema == USERS) return "users";
+    if (schema == VIDEOS) return "videos";
+    if (schema == CANDIDATES) return "candidates";
+    if (schema == ORACLE) return "oracle";
+    throw new IllegalArgumentException("not a declared raw schema: " + schema.simpleString());
+  }
+
+  /**
+   * The columns that must never be null in an input: the log's impression key and its day, the id of a user or video
+   * (docs/DATA_POLICY.md, "The way in").
+   */
+  public static List<String> keyColumns(StructType schema) {
+    if (schema == LOG) return List.of("user_id", "video_id", "time_ms", "date");
+    if (schema == USERS) return List.of("user_id");
+    if (schema == VIDEOS) return List.of("video_id");
+    throw new IllegalArgumentException("no key columns declared for " + tableName(schema));
   }
 
   private static final List<DataType> EXTENSION_TYPES =

@@ -81,7 +81,7 @@ class DailyIngestTest {
     Files.writeString(csv, String.join("\n", String.join(",", RawSchemas.LOG.fieldNames()),
         csvLine(1, 10, DAY2, T2), csvLine(1, 11, 20220410, T2 + 1), csvLine(2, 11, 20220410, T2 + 2)) + "\n");
 
-    DailyIngest.InvalidInput e = assertThrows(DailyIngest.InvalidInput.class, () -> ingest(lake, DAY2, csv.toString()));
+    InvalidInput e = assertThrows(InvalidInput.class, () -> ingest(lake, DAY2, csv.toString()));
 
     assertTrue(e.getMessage().contains("log file " + csv) && e.getMessage().contains("2 rows have a date other than 20220409 (e.g. 20220410)"),
         e.getMessage());
@@ -97,14 +97,14 @@ class DailyIngestTest {
     List<Long> versions = List.of(Delta.version(spark, lake.rawLog()), Delta.version(spark, lake.rawUsers()));
 
     String nullVideo = input(RawSchemas.LOG, click(1, 10, DAY2, T2, 0), row(RawSchemas.LOG, "user_id", 2L, "date", DAY2, "time_ms", T2));
-    assertRefused(lake, nullVideo, null, "log file " + nullVideo + ": 1 rows have a null video_id");
+    assertRefused(lake, nullVideo, null, "log file " + nullVideo + ": row 2, column video_id: empty, but video_id is a key (1 of 2 rows)");
     String twice = input(RawSchemas.USERS, user(7, "high"), user(7, "low"), user(8, "low"));
     assertRefused(lake, goodLog, twice, "users file " + twice + ": 1 user_id values occur more than once (e.g. 7)");
     String nullUser = input(RawSchemas.USERS, user(9, "high"), row(RawSchemas.USERS, "user_active_degree", "low"));
-    assertRefused(lake, goodLog, nullUser, "users file " + nullUser + ": 1 rows have a null user_id");
+    assertRefused(lake, goodLog, nullUser, "users file " + nullUser + ": row 2, column user_id: empty, but user_id is a key (1 of 2 rows)");
     Path garbled = Files.createTempFile("log_", ".csv");
     Files.writeString(garbled, String.join(",", RawSchemas.LOG.fieldNames()) + "\none" + csvLine(1, 10, DAY2, T2).substring(1) + "\n");
-    assertRefused(lake, garbled.toString(), null, "log file " + garbled + " cannot be read: ");
+    assertRefused(lake, garbled.toString(), null, "log file " + garbled + ": row 1, column user_id: 'one' is not a long (1 of 1 rows)");
     String stringClicks = goodLog + "-string";
     spark.read().parquet(goodLog).withColumn("is_click", col("is_click").cast("string")).write().parquet(stringClicks);
     assertRefused(lake, stringClicks, null, "log file " + stringClicks + ": raw table 'log' does not match its declared schema: "
@@ -140,7 +140,7 @@ class DailyIngestTest {
     ingest(lake, DAY1, input(RawSchemas.LOG, click(1, 10, DAY1, T1, 0), click(2, 10, DAY1, T1 + 1, 0)));
     String empty = input(RawSchemas.LOG);
 
-    assertRefused(lake, empty, null, "no rows: a missing day must not silently become an empty one");
+    assertRefused(lake, empty, null, "no rows (an empty or header-only file): a missing delivery must not silently become an empty table");
     assertEquals(Map.of(DAY1, 2L), rowsPerDay(lake));
 
     DailyIngest.Ingested allowed = DailyIngest.run(spark, lake, DAY1, new DailyIngest.Inputs(empty, null, null), true, t -> {});
@@ -174,7 +174,7 @@ class DailyIngestTest {
   }
 
   private void assertRefused(LakePaths lake, String log, String users, String message) {
-    DailyIngest.InvalidInput e = assertThrows(DailyIngest.InvalidInput.class, () -> ingest(lake, DAY2, log, users, null));
+    InvalidInput e = assertThrows(InvalidInput.class, () -> ingest(lake, DAY2, log, users, null));
     assertTrue(e.getMessage().contains(message), e.getMessage());
   }
 
