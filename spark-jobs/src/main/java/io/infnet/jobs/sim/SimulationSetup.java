@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,16 +18,22 @@ import org.apache.spark.sql.SparkSession;
  * is {@code lake/}), {@code landing/} (the deliveries) and {@code staging/} (the generated world they are cut from).
  */
 public final class SimulationSetup {
+  private static final LocalDate START = LocalDate.parse("2022-04-08");
   /** Settings every simulation uses; the caller adds sizes (datagen.users, model and train keys). */
-  private static final Map<String, String> BASE = Map.of("datagen.start_date", "2022-04-08", "split.train_end", "2022-04-15",
-      "split.valid_end", "2022-04-16", "tasks.names", "click,long_view", "train.checkpoint_every", "0");
+  private static final Map<String, String> BASE = Map.of("datagen.start_date", START.toString(), "tasks.names", "click,long_view",
+      "train.checkpoint_every", "0");
 
   private SimulationSetup() {}
 
-  /** Writes config.yaml (bootstrap splits for {@link Scenario#standard()}: 10 days from 2022-04-08) and the landing files. */
+  /**
+   * Writes config.yaml and the landing files. The bootstrap's history (from 2022-04-08) is split train / valid / test
+   * with its last two days as valid and test.
+   */
   public static NightlySimulation prepare(Path project, Path work, Map<String, String> settings, Scenario scenario,
       CommandRunner runner, String master, java.io.PrintStream log) {
     Map<String, String> all = new LinkedHashMap<>(BASE);
+    all.put("split.train_end", START.plusDays(scenario.historyDays() - 3L).toString());
+    all.put("split.valid_end", START.plusDays(scenario.historyDays() - 2L).toString());
     all.putAll(settings);
     all.put("lake.root", work.resolve("lake").toString());
     Path configFile = write(work.resolve("config.yaml"), all);
