@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.infnet.features.raw.RawSchemas;
-import java.io.ByteArrayOutputStream;
+import io.infnet.jobs.TempLakeJobs.Result;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,43 +16,32 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportJobTest {
   @TempDir Path tmp;
 
+  private TempLakeJobs jobs() {
+    return new TempLakeJobs(tmp);
+  }
+
   @Test
   void aBadValueIsOneErrorLineAndAnEmptyLogNeedsAllowEmpty() throws IOException {
-    Path users = csv("users.csv", RawSchemas.USERS.fieldNames(), "7" + ",".repeat(RawSchemas.USERS.size() - 1));
-    Path videos = csv("videos.csv", RawSchemas.VIDEOS.fieldNames(), "10" + ",".repeat(RawSchemas.VIDEOS.size() - 1));
-    Path badLog = csv("log.csv", RawSchemas.LOG.fieldNames(), impression("7"), impression("abc"));
+    Path users = jobs().csv("users.csv", RawSchemas.USERS.fieldNames(), "7" + ",".repeat(RawSchemas.USERS.size() - 1));
+    Path videos = jobs().csv("videos.csv", RawSchemas.VIDEOS.fieldNames(), "10" + ",".repeat(RawSchemas.VIDEOS.size() - 1));
+    Path badLog = jobs().csv("log.csv", RawSchemas.LOG.fieldNames(), impression("7"), impression("abc"));
 
-    Result bad = main("import", "--log=" + badLog, "--users=" + users, "--videos=" + videos);
+    Result bad = jobs().main("import", "--log=" + badLog, "--users=" + users, "--videos=" + videos);
 
     assertEquals(1, bad.code(), bad.err());
     assertEquals(List.of("infnet: error: import: log file " + badLog + ": row 2, column user_id: 'abc' is not a long (1 of 2 rows); "
         + "nothing was written"), bad.err().lines().toList());
     assertFalse(Files.exists(tmp.resolve("lake/raw/log")));
 
-    Path headerOnly = csv("empty.csv", RawSchemas.LOG.fieldNames());
-    Result empty = main("import", "--log=" + headerOnly, "--users=" + users, "--videos=" + videos);
+    Path headerOnly = jobs().csv("empty.csv", RawSchemas.LOG.fieldNames());
+    Result empty = jobs().main("import", "--log=" + headerOnly, "--users=" + users, "--videos=" + videos);
     assertEquals(List.of("infnet: error: import: log file " + headerOnly + ": no rows (an empty or header-only file): a missing "
         + "delivery must not silently become an empty table (--allow-empty accepts it); nothing was written"), empty.err().lines().toList());
     assertFalse(Files.exists(tmp.resolve("lake/raw/log")));
 
-    Result allowed = main("import", "--log=" + headerOnly, "--users=" + users, "--videos=" + videos, "--allow-empty");
+    Result allowed = jobs().main("import", "--log=" + headerOnly, "--users=" + users, "--videos=" + videos, "--allow-empty");
     assertEquals(0, allowed.code(), allowed.err());
     assertEquals("import: 0 impressions -> file:" + tmp.resolve("lake/raw/log"), allowed.out().lines().findFirst().orElse(""));
-  }
-
-  private record Result(int code, String out, String err) {}
-
-  private Result main(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--set", "lake.root=" + tmp.resolve("lake"), "--set", "spark.master=local[2]", "--set", "spark.shuffle_partitions=2"));
-    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    int code = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private Path csv(String name, String[] header, String... lines) throws IOException {
-    return Files.writeString(tmp.resolve(name), String.join(",", header) + "\n" + String.join("\n", lines) + (lines.length > 0 ? "\n" : ""));
   }
 
   private static String impression(String user) {

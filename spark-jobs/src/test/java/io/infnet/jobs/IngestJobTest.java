@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infnet.features.raw.RawSchemas;
-import java.io.ByteArrayOutputStream;
+import io.infnet.jobs.TempLakeJobs.Result;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,12 +18,16 @@ class IngestJobTest {
   private static final long T = 1_649_412_000_000L;
   @TempDir Path tmp;
 
+  private TempLakeJobs jobs() {
+    return new TempLakeJobs(tmp);
+  }
+
   @Test
   void ingestsADayPrintingOneLinePerTable() throws IOException {
-    Path log = csv("log.csv", RawSchemas.LOG.fieldNames(), impression(1, 10, 20220408, T), impression(2, 11, 20220408, T + 1));
-    Path users = csv("users.csv", RawSchemas.USERS.fieldNames(), "7" + ",".repeat(RawSchemas.USERS.size() - 1));
+    Path log = jobs().csv("log.csv", RawSchemas.LOG.fieldNames(), impression(1, 10, 20220408, T), impression(2, 11, 20220408, T + 1));
+    Path users = jobs().csv("users.csv", RawSchemas.USERS.fieldNames(), "7" + ",".repeat(RawSchemas.USERS.size() - 1));
 
-    Result r = main("ingest", "--date=2022-04-08", "--log=" + log, "--users=" + users);
+    Result r = jobs().main("ingest", "--date=2022-04-08", "--log=" + log, "--users=" + users);
 
     assertEquals(0, r.code(), r.err());
     assertEquals(List.of("ingest: 2022-04-08: 2 impressions (replaced 0) -> file:" + tmp.resolve("lake/raw/log"),
@@ -35,9 +36,9 @@ class IngestJobTest {
 
   @Test
   void aRowOfAnotherDayIsOneErrorLineAndNothingIsWritten() throws IOException {
-    Path log = csv("log.csv", RawSchemas.LOG.fieldNames(), impression(1, 10, 20220408, T), impression(1, 11, 20220409, T + 1));
+    Path log = jobs().csv("log.csv", RawSchemas.LOG.fieldNames(), impression(1, 10, 20220408, T), impression(1, 11, 20220409, T + 1));
 
-    Result r = main("ingest", "--date=20220408", "--log=" + log);
+    Result r = jobs().main("ingest", "--date=20220408", "--log=" + log);
 
     assertEquals(1, r.code(), r.err());
     assertEquals(List.of("infnet: error: ingest: log file " + log + ": 1 rows have a date other than 20220408 (e.g. 20220409); "
@@ -47,32 +48,17 @@ class IngestJobTest {
 
   @Test
   void commandLineMistakesAreUsageErrorsAndAMissingFileNamesItsFlag() {
-    Result noDate = main("ingest", "--log=x.csv");
+    Result noDate = jobs().main("ingest", "--log=x.csv");
     assertEquals(2, noDate.code(), noDate.err());
     assertTrue(noDate.err().contains("infnet: error: ingest needs --date=yyyy-MM-dd and --log=PATH (missing --date)"), noDate.err());
 
-    Result badDate = main("ingest", "--date=2022-04-31", "--log=x.csv");
+    Result badDate = jobs().main("ingest", "--date=2022-04-31", "--log=x.csv");
     assertEquals(2, badDate.code(), badDate.err());
     assertTrue(badDate.err().contains("--date: date '2022-04-31' is not a day as yyyy-MM-dd or yyyyMMdd"), badDate.err());
 
-    Result missing = main("ingest", "--date=2022-04-08", "--log=" + tmp.resolve("none.csv"));
+    Result missing = jobs().main("ingest", "--date=2022-04-08", "--log=" + tmp.resolve("none.csv"));
     assertEquals(1, missing.code(), missing.err());
     assertTrue(missing.err().contains("infnet: error: ingest: --log " + tmp.resolve("none.csv") + " does not exist"), missing.err());
-  }
-
-  private record Result(int code, String out, String err) {}
-
-  private Result main(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--set", "lake.root=" + tmp.resolve("lake"), "--set", "spark.master=local[2]", "--set", "spark.shuffle_partitions=2"));
-    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    int code = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private Path csv(String name, String[] header, String... lines) throws IOException {
-    return Files.writeString(tmp.resolve(name), String.join(",", header) + "\n" + String.join("\n", lines) + "\n");
   }
 
   private static String impression(long user, long video, int date, long timeMs) {
