@@ -28,12 +28,13 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
  * Quantile buckets of the numeric fields, fitted on the train split (exact quantiles, split as MLlib's
- * QuantileDiscretizer lays them out). Bucket ids follow MLlib's Bucketizer ([split_i, split_i+1) is bucket i) shifted by one, so that 0 is
- * missing (null or NaN) and ids are 1..B. Stored as a Delta table of (field, splits).
+ * QuantileDiscretizer lays them out). Bucket ids follow MLlib's Bucketizer ([split_i, split_i+1) is bucket i) shifted
+ * by one, so that 0 is missing (null or NaN) and ids are 1..B. Stored as a Delta table of (field, splits).
  */
 final class NumericBuckets {
   private static final StructType SCHEMA = DataTypes.createStructType(List.of(
@@ -65,7 +66,7 @@ final class NumericBuckets {
     Column[] pairs = new Column[fields.size()];
     for (int i = 0; i < pairs.length; i++) pairs[i] = struct(lit(i).as("f"), col(fields.get(i)).cast("double").as("v"));
     Dataset<Row> values = train.select(explode(array(pairs)).as("p")).select(col("p.f").as("f"), col("p.v").as("v"))
-        .where(col("v").isNotNull().and(not(isnan(col("v")))));
+        .where(col("v").isNotNull().and(not(isnan(col("v"))))).persist(StorageLevel.MEMORY_AND_DISK()); // counted, then sorted
     long[] counts = new long[fields.size()];
     for (Row r : values.groupBy("f").count().collectAsList()) counts[r.getInt(0)] = r.getLong(1);
     Set<Long> ranks = quantileRanks(counts, buckets);
@@ -73,6 +74,7 @@ final class NumericBuckets {
     for (Tuple2<Row, Long> hit : values.orderBy("f", "v").javaRDD().zipWithIndex().filter(t -> ranks.contains(t._2())).collect()) {
       quantiles.computeIfAbsent(hit._1().getInt(0), f -> new TreeSet<>()).add(hit._1().getDouble(1));
     }
+    values.unpersist();
     Map<Integer, double[]> splits = new TreeMap<>();
     quantiles.forEach((f, q) -> {
       q.add(Double.NEGATIVE_INFINITY);
