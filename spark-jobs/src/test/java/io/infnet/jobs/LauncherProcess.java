@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 /** Runs bin/infnet as a user would, in its own process, and captures what it prints. */
 final class LauncherProcess {
   static final Path PROJECT = Path.of(System.getProperty("infnet.project.dir", "..")).toAbsolutePath().normalize();
-  static final Path ASSEMBLED_SPARK_HOME = PROJECT.resolve("spark-home/target/spark-home");
+  /** The build folder of the Spark line under test ("target", or the spark-3.5 profile's): bin/infnet's INFNET_TARGET. */
+  static final String TARGET = System.getProperty("infnet.target", "target");
+  static final Path ASSEMBLED_SPARK_HOME = PROJECT.resolve("spark-home").resolve(TARGET).resolve("spark-home");
   /** Where the launched runs write their log files (INFNET_LOG_DIR), rather than the project's logs/. */
   static final Path LOG_DIR = Path.of(System.getProperty("java.io.tmpdir"), "infnet-test-logs");
 
@@ -96,6 +98,7 @@ final class LauncherProcess {
     env.remove("SPARK_HOME");
     if (sparkHome != null) env.put("SPARK_HOME", sparkHome.toString());
     env.put("INFNET_DRIVER_MEMORY", "3g");
+    env.put("INFNET_TARGET", TARGET);
     env.put("INFNET_LOG_DIR", LOG_DIR.toString());
     Path out = Files.createTempFile("infnet-out", ".txt");
     Path err = Files.createTempFile("infnet-err", ".txt");
