@@ -12,17 +12,31 @@ import org.apache.spark.sql.SparkSession;
 
 /** What a running job gets: its validated config, the lake, a Spark session (created on first use) and stdout. */
 public final class JobContext implements AutoCloseable {
+  /**
+   * Who stops the job's session. {@code JOB}: the job, when it ends (the CLI: one job per process). {@code CALLER}: the
+   * session stays up for the next job run in the same JVM, which gets it back from {@link SparkSessions#getOrCreate}
+   * (the simulation's and the tests' chains of jobs): no session start per job, and Delta's cached table states
+   * carry over from one job to the next; the caller stops it when done.
+   */
+  public enum SessionOwner { JOB, CALLER }
+
   private final Job job;
   private final JobArgs args;
   private final InfnetConfig config;
   private final PrintStream out;
+  private final SessionOwner sessionOwner;
   private SparkSession spark;
 
   JobContext(Job job, JobArgs args, InfnetConfig config, PrintStream out) {
+    this(job, args, config, out, SessionOwner.JOB);
+  }
+
+  JobContext(Job job, JobArgs args, InfnetConfig config, PrintStream out, SessionOwner sessionOwner) {
     this.job = job;
     this.args = args;
     this.config = withQualifiedLakeRoot(config);
     this.out = out;
+    this.sessionOwner = sessionOwner;
   }
 
   /**
@@ -84,6 +98,6 @@ public final class JobContext implements AutoCloseable {
 
   @Override
   public void close() {
-    if (spark != null) spark.stop();
+    if (spark != null && sessionOwner == SessionOwner.JOB) spark.stop();
   }
 }

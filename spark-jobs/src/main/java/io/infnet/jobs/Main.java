@@ -41,6 +41,11 @@ public final class Main {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, JobContext.SessionOwner.JOB);
+  }
+
+  /** {@link #run(String[], PrintStream, PrintStream)}, with the job's Spark session stopped by {@code sessionOwner}. */
+  public static int run(String[] args, PrintStream out, PrintStream err, JobContext.SessionOwner sessionOwner) {
     try {
       if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
         out.print(usage());
@@ -55,7 +60,7 @@ public final class Main {
       }
       checkFlags(job, parsed);
       InfnetConfig config = ConfigLoader.load(parsed.configFile(), parsed.sets());
-      try (JobContext context = new JobContext(job, parsed, config, out)) {
+      try (JobContext context = new JobContext(job, parsed, config, out, sessionOwner)) {
         job.run(context);
       }
       return 0;

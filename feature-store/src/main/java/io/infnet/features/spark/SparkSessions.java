@@ -24,6 +24,9 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     // Delta writes small tables often: keep its checkpoint/log compaction defaults, but no stats on arrays.
     conf.setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false");
+    // Delta rebuilds a table's state from its log in spark.databricks.delta.snapshotPartitions tasks (default 50):
+    // 50 tasks per table first read for a log of a few files was most of a nightly job's Spark time. As many as a shuffle.
+    conf.setIfMissing("spark.databricks.delta.snapshotPartitions", String.valueOf(config.get(Keys.SPARK_SHUFFLE_PARTITIONS)));
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(config.get(Keys.SPARK_SHUFFLE_PARTITIONS)));
     return spark;

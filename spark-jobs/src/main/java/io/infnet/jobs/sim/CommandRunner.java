@@ -1,5 +1,6 @@
 package io.infnet.jobs.sim;
 
+import io.infnet.jobs.JobContext.SessionOwner;
 import io.infnet.jobs.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -14,7 +15,8 @@ import java.util.Map;
 /**
  * Runs one rendered {@code bin/infnet} command line, plus {@code --set} overrides a simulation injects (a deliberately
  * worse retrain). {@link #inProcess()}: the line parsed into words and given to {@link Main#run} in this JVM, as the
- * launcher would hand them over (tests: no JVM start per command). {@link #processes}: the exact line through
+ * launcher would hand them over (tests: no JVM start per command), all commands in one Spark session that the caller
+ * stops (no session start per command). {@link #processes}: the exact line through
  * {@code bash -c}, a real launcher and JVM per command (the larger-scale simulation).
  */
 public interface CommandRunner {
@@ -35,7 +37,7 @@ public interface CommandRunner {
       long t0 = System.nanoTime();
       int code;
       try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-        code = Main.run(args, o, e);
+        code = Main.run(args, o, e, SessionOwner.CALLER);
       }
       return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), (System.nanoTime() - t0) / 1e9);
     };

@@ -90,7 +90,7 @@ public final class NightlySimulation {
     for (int n = 1; n <= scenario.days(); n++) {
       if (n == scenario.usersNight()) landing.deliverUsers(day(n).toString());
       nightly(n, "night " + n);
-      if (n == scenario.missingNight() + 1) {
+      if (scenario.missingNight() > 0 && n == scenario.missingNight() + 1) {
         landing.deliver(day(scenario.missingNight()).toString());
         nightly(scenario.missingNight(), "night " + scenario.missingNight() + " again (log delivered late)");
       }
@@ -144,13 +144,10 @@ public final class NightlySimulation {
 
   private String lakeDigest() {
     LakePaths lake = LakePaths.of(config);
+    // in-process, the jobs' own session (left running for the next command); with processes, this JVM's own
     org.apache.spark.sql.SparkSession spark = io.infnet.features.spark.SparkSessions.getOrCreate(config, "nightly-simulation");
-    try {
-      return "features " + SimulationChecks.digest(spark, lake.features()) + ", candidate_predictions "
-          + SimulationChecks.digest(spark, lake.candidatePredictions(), "scored_at");
-    } finally {
-      spark.stop(); // the next job starts its own session, as a launcher would
-    }
+    return "features " + SimulationChecks.digest(spark, lake.features()) + ", candidate_predictions "
+        + SimulationChecks.digest(spark, lake.candidatePredictions(), "scored_at");
   }
 
   private Night nightly(int night, String label) {

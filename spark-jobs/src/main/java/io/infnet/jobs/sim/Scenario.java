@@ -14,19 +14,9 @@ package io.infnet.jobs.sim;
 public record Scenario(int historyDays, int days, int missingNight, int deliveredTwice, int usersNight, int worseRetrainWeek) {
   public static final int WEEK = 7;
 
-  /** The bench's scenario: 21 nights after 10 days of history, every bad delivery once, a good and a worse retrain. */
+  /** 21 nights after 10 days of history, every bad delivery once, retrains good, worse, good (the suite's and the bench's). */
   public static Scenario standard() {
     return new Scenario(10, 21, 3, 5, 2, 2);
-  }
-
-  /**
-   * The suite's: one week after 8 days of history, every bad delivery once, and the week's retrain the worse one. A night
-   * costs ~40 s on 2 cores whatever its size (Spark sessions, the feature build's small jobs and Delta commits), so the
-   * 21 nights (~17 min) run by their own command (bench/nightly-simulation); the gate's promotion of a better retrain is
-   * GatedPromotionTest's.
-   */
-  public static Scenario oneWeek() {
-    return new Scenario(8, 7, 3, 5, 2, 1);
   }
 
   public Scenario {

@@ -39,12 +39,9 @@ public final class SimulationSetup {
     Path configFile = write(work.resolve("config.yaml"), all);
     InfnetConfig config = ConfigLoader.load(configFile, List.of());
     LandingFiles landing = new LandingFiles(work.resolve("landing"));
-    SparkSession spark = SparkSessions.getOrCreate(config, "nightly-simulation-landing");
-    try {
-      landing.generate(spark, config.with("lake.root=" + work.resolve("staging")), scenario.historyDays(), scenario.days());
-    } finally {
-      spark.stop();
-    }
+    // left running: in-process commands reuse it (the caller stops it after the checks)
+    SparkSession spark = SparkSessions.getOrCreate(config, "nightly-simulation");
+    landing.generate(spark, config.with("lake.root=" + work.resolve("staging")), scenario.historyDays(), scenario.days());
     return new NightlySimulation(project, configFile, config, scenario, landing, runner, master, log);
   }
 
