@@ -85,8 +85,8 @@ final class ComponentProfile {
   }
 
   private static void printTraining(ModelRun.TrainingTimes t, int rows) {
-    System.out.printf("profile: training step of batch %d (median ms): forward %.1f, backward %.1f, gradient copy to Java %.1f, "
-        + "optimizer (Java Adam incl. weight copies) %.1f; step %.1f%n", rows, t.forward() * 1e3, t.backward() * 1e3,
+    System.out.printf("profile: training step of batch %d (median ms): forward %.1f, backward %.1f, gradient flattening %.1f, "
+        + "optimizer (native Adam on the device) %.1f; step %.1f%n", rows, t.forward() * 1e3, t.backward() * 1e3,
         t.gradientCopy() * 1e3, t.optimizer() * 1e3, t.step() * 1e3);
   }
 

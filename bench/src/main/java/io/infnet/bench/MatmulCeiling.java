@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 
-/** The machine's fp32 matmul ceiling through libtorch: n×n products, best of several trials, in GFLOP/s. */
+/**
+ * The fp32 matmul ceiling through libtorch on the default device: n×n products, best of several trials, in GFLOP/s.
+ * Each trial ends by reading a value of its last product, so a GPU's queued kernels are timed, not their launch.
+ */
 final class MatmulCeiling {
   private MatmulCeiling() {}
 
@@ -27,7 +30,8 @@ final class MatmulCeiling {
   private static void multiply(NDArray a, NDArray b, int times) {
     for (int i = 0; i < times; i++) {
       try (NDScope product = new NDScope()) {
-        a.matMul(b);
+        NDArray c = a.matMul(b);
+        if (i == times - 1) c.get(0, 0).getFloat(); // waits for the device
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.infnet.bench;
 
+import ai.djl.Device;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.choices.ModelType;
 import io.infnet.model.ModelSpec;
@@ -30,8 +31,12 @@ final class ModelRun implements AutoCloseable {
   record TrainingTimes(double step, double forward, double backward, double gradientCopy, double optimizer) {}
 
   ModelRun(ModelSpec spec, int batchRows) {
+    this(spec, batchRows, Device.cpu());
+  }
+
+  ModelRun(ModelSpec spec, int batchRows, Device device) {
     this.spec = spec;
-    this.model = (NetworkModel) Models.create(spec, 1);
+    this.model = (NetworkModel) Models.create(spec, 1, device);
     this.chunkRows = chunkRows(spec, batchRows);
   }
 
@@ -74,7 +79,7 @@ final class ModelRun implements AutoCloseable {
     }
   }
 
-  /** One optimizer step over every chunk; returns seconds of forward, backward, gradient copy, optimizer. */
+  /** One optimizer step over every chunk; returns seconds of forward, backward, gradient flattening, optimizer. */
   private static double[] step(Trainer trainer, List<Batch> chunks) {
     double[] phases = new double[4];
     Gradients sum = null;

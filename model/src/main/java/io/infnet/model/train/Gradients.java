@@ -1,5 +1,6 @@
 package io.infnet.model.train;
 
+import ai.djl.ndarray.NDArray;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -19,10 +20,16 @@ import java.util.Map;
  *
  * <p>Embedding tables are row-sparse: only the rows a batch touched are stored ({@link Tensor#rows()}).
  * {@link #toBytes()} is a plain binary form for shipping between JVMs (no Java serialization).
+ *
+ * <p>The trainer's own gradients live on the model's device as one flat buffer ({@link #onDevice}); the per-tensor
+ * host form is copied out of it, in one copy, only when asked for (an all-reduce, statistics). The device buffer is
+ * released at the first {@link Trainer#computeGradients} after an optimizer step.
  */
 public final class Gradients {
   private static final int MAGIC = 0x494e4647; // "INFG"
-  private final Map<String, Tensor> tensors;
+  private Map<String, Tensor> tensors; // null until copied out of the device buffer
+  private final NDArray deviceBuffer;
+  private final ParameterLayout layout;
   private final long samples;
 
   /**
@@ -81,10 +88,43 @@ public final class Gradients {
   }
 
   public Gradients(List<Tensor> tensors, long samples) {
+    this.tensors = byName(tensors);
+    this.deviceBuffer = null;
+    this.layout = null;
+    this.samples = samples;
+  }
+
+  private Gradients(NDArray deviceBuffer, ParameterLayout layout, long samples) {
+    this.deviceBuffer = deviceBuffer;
+    this.layout = layout;
+    this.samples = samples;
+  }
+
+  /** Gradients held as one flat buffer on the model's device, in {@code layout}'s order. */
+  static Gradients onDevice(NDArray flat, ParameterLayout layout, long samples) {
+    return new Gradients(flat, layout, samples);
+  }
+
+  /** The flat device buffer when these gradients are one in {@code layout} (the trainer's own), else null. */
+  NDArray deviceBuffer(ParameterLayout layout) {
+    return this.layout == layout ? deviceBuffer : null;
+  }
+
+  private static Map<String, Tensor> byName(List<Tensor> tensors) {
     Map<String, Tensor> m = new LinkedHashMap<>();
     for (Tensor t : tensors) m.put(t.name(), t);
-    this.tensors = Collections.unmodifiableMap(m);
-    this.samples = samples;
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The per-tensor host form; for device gradients, one device → host copy of the flat buffer on first use. */
+  private Map<String, Tensor> host() {
+    if (tensors == null) {
+      if (deviceBuffer.isReleased()) {
+        throw new IllegalStateException("these gradients were released: the trainer frees device gradients at the first step after an optimizer update");
+      }
+      tensors = byName(layout.split(deviceBuffer.toFloatArray()));
+    }
+    return tensors;
   }
 
   /** Rows whose losses these gradients sum. */
@@ -93,22 +133,30 @@ public final class Gradients {
   }
 
   public List<Tensor> tensors() {
-    return List.copyOf(tensors.values());
+    return List.copyOf(host().values());
   }
 
   public Tensor get(String name) {
-    Tensor t = tensors.get(name);
+    Tensor t = host().get(name);
     if (t == null) throw new IllegalArgumentException("no gradient for parameter '" + name + "'");
     return t;
   }
 
-  /** The sum of two gradient sets of the same model (sparse rows are merged). */
+  /**
+   * The sum of two gradient sets of the same model (sparse rows are merged); two device gradient sets of one trainer
+   * add on the device.
+   */
   public Gradients plus(Gradients other) {
-    if (!tensors.keySet().equals(other.tensors.keySet())) {
-      throw new IllegalArgumentException("gradients of different models: " + tensors.keySet() + " vs " + other.tensors.keySet());
+    if (layout != null && other.deviceBuffer(layout) != null && !deviceBuffer.isReleased() && !other.deviceBuffer.isReleased()) {
+      return onDevice(deviceBuffer.add(other.deviceBuffer), layout, samples + other.samples);
+    }
+    Map<String, Tensor> mine = host();
+    Map<String, Tensor> theirs = other.host();
+    if (!mine.keySet().equals(theirs.keySet())) {
+      throw new IllegalArgumentException("gradients of different models: " + mine.keySet() + " vs " + theirs.keySet());
     }
     List<Tensor> out = new ArrayList<>();
-    for (Tensor a : tensors.values()) out.add(add(a, other.tensors.get(a.name())));
+    for (Tensor a : mine.values()) out.add(add(a, theirs.get(a.name())));
     return new Gradients(out, samples + other.samples);
   }
 
@@ -151,7 +199,7 @@ public final class Gradients {
   /** Σ g² over every parameter. */
   public double squaredNorm() {
     double sum = 0;
-    for (Tensor t : tensors.values()) for (float v : t.values()) sum += (double) v * v;
+    for (Tensor t : host().values()) for (float v : t.values()) sum += (double) v * v;
     return sum;
   }
 
@@ -161,8 +209,9 @@ public final class Gradients {
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeInt(MAGIC);
       out.writeLong(samples);
-      out.writeInt(tensors.size());
-      for (Tensor t : tensors.values()) {
+      Map<String, Tensor> all = host();
+      out.writeInt(all.size());
+      for (Tensor t : all.values()) {
         out.writeUTF(t.name());
         out.writeInt(t.shape().length);
         for (long s : t.shape()) out.writeLong(s);

@@ -2,7 +2,11 @@ package io.infnet.model.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -30,7 +34,7 @@ import java.util.Map;
  * single active GradientCollector.
  *
  * <p>Determinism: initial weights come from the seed; dropout draws from the engine generator reseeded at every step
- * from (train.seed, step), so a restored checkpoint replays the same masks; the optimizer runs in Java. With a fixed
+ * from (train.seed, step), so a restored checkpoint replays the same masks. With a fixed
  * intra-op thread count, same seed gives the same losses on CPU (tested with 1 and 2 threads). Reseeding the
  * engine generator is JVM-global: another model training dropout in the same JVM would share it.
  *
@@ -38,11 +42,19 @@ import java.util.Map;
  * per machine) waiting OpenMP threads spin and can cost 10x: give each training task as many threads as cores it
  * owns and set OMP_WAIT_POLICY=PASSIVE in the executor environment (measured here, 2 threads on 2 busy cores:
  * 190 samples/s spinning, 2100 passive).
+ *
+ * <p>Device: weights, gradients and optimizer state stay on the model's device. A step's gradients are written into
+ * one flat device buffer; the optimizer reads it there when this JVM trains alone, and a data-parallel all-reduce
+ * copies it to the host once and the summed buffer back once ({@link Gradients}). {@link #checkDevicePlacement}
+ * asserts it.
  */
 public final class Trainer implements AutoCloseable {
   private static final String CHECKPOINT_FORMAT = "infnet-checkpoint/1";
   private final NetworkModel model;
   private final Optimizer optimizer;
+  private final ParameterLayout layout;
+  private NDManager gradientBuffers; // this step's flat gradient buffers; released at the first step after an update
+  private boolean updatedSinceGradients;
   private final float[] taskWeights;
   private TrainingOptions options;
   private Gradients lastGradients;
@@ -57,7 +69,9 @@ public final class Trainer implements AutoCloseable {
     }
     this.model = network;
     this.options = options;
-    this.optimizer = new Optimizer(options.optimizer(), options.weightDecay());
+    this.optimizer = new Optimizer(options.optimizer(), options.weightDecay(), network.manager());
+    this.layout = new ParameterLayout(network.parameters().values());
+    this.gradientBuffers = network.manager().newSubManager();
     this.taskWeights = new float[model.spec().taskCount()];
     for (int k = 0; k < taskWeights.length; k++) taskWeights[k] = model.spec().taskWeights().get(k).floatValue();
     if (options.threads() > 0) JniUtils.setNumThreads(options.threads());
@@ -86,6 +100,7 @@ public final class Trainer implements AutoCloseable {
     int rows = batch.size();
     if (rows == 0) throw new IllegalArgumentException("empty batch");
     Engine.getInstance().setRandomSeed((int) SplitMix64.mix(options.seed(), step)); // dropout masks of this step
+    if (updatedSinceGradients) releaseGradientBuffers();
     int tasks = taskWeights.length;
     float[] taskLossSums;
     float weightedLoss;
@@ -113,16 +128,21 @@ public final class Trainer implements AutoCloseable {
     return new StepResult(step, weightedLoss / rows, taskLoss, rows);
   }
 
+  /** Every parameter's gradient into one flat buffer on the device (one kernel), then .grad zeroed. */
   private Gradients collectGradients(int rows) {
-    List<Gradients.Tensor> tensors = new ArrayList<>();
-    for (NamedParameter p : model.parameters().values()) {
-      NDArray weights = p.parameter().getArray();
-      float[] dense = weights.getGradient().toFloatArray();
-      JniUtils.zeroGrad((PtNDArray) weights); // PyTorch accumulates into .grad
-      long[] shape = p.shape().getShape();
-      tensors.add(p.rowSparse() ? Gradients.Tensor.sparseOf(p.name(), shape, dense) : new Gradients.Tensor(p.name(), shape, null, dense));
-    }
-    return new Gradients(tensors, rows);
+    NDList flat = new NDList();
+    for (NamedParameter p : model.parameters().values()) flat.add(p.parameter().getArray().getGradient().flatten());
+    NDArray buffer = NDArrays.concat(flat);
+    for (NamedParameter p : model.parameters().values()) JniUtils.zeroGrad((PtNDArray) p.parameter().getArray()); // PyTorch accumulates into .grad
+    NDScope.unregister(buffer);
+    buffer.attach(gradientBuffers);
+    return Gradients.onDevice(buffer, layout, rows);
+  }
+
+  private void releaseGradientBuffers() {
+    gradientBuffers.close();
+    gradientBuffers = model.manager().newSubManager();
+    updatedSinceGradients = false;
   }
 
   /** What a worker with no rows in a step contributes to the reduction: zeros of 0 samples. */
@@ -136,7 +156,7 @@ public final class Trainer implements AutoCloseable {
     return new Gradients(out, 0);
   }
 
-  /** Wall time of the last {@link #computeGradients} by phase: forward (with the loss), backward, gradient copy out. */
+  /** Wall time of the last {@link #computeGradients} by phase: forward (with the loss), backward, gradient flattening. */
   public PhaseNanos lastPhases() {
     if (lastPhases == null) throw new IllegalStateException("no step yet: call computeGradients first");
     return lastPhases;
@@ -156,19 +176,47 @@ public final class Trainer implements AutoCloseable {
    */
   public void applyUpdate(Gradients summed) {
     if (summed.samples() <= 0) throw new IllegalArgumentException("gradients of 0 samples");
-    double scale = 1.0 / summed.samples();
-    double norm = Math.sqrt(summed.squaredNorm()) * scale;
-    boolean clipping = options.gradClipNorm() > 0 && norm > options.gradClipNorm();
-    if (clipping) scale *= options.gradClipNorm() / norm;
-    lastGradientNorm = norm;
-    lastUpdateNorm = clipping ? options.gradClipNorm() : norm;
-    double lr = options.learningRateAt(step);
-    for (NamedParameter p : model.parameters().values()) {
-      float[] weights = model.weights(p.name());
-      optimizer.update(p.name(), weights, summed.get(p.name()).dense(), scale, lr, step + 1);
-      model.setWeights(p.name(), weights);
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false); // in-place updates of leaf tensors
+    try (NDScope ignored = new NDScope()) {
+      NDArray flat = summed.deviceBuffer(layout);
+      if (flat == null) flat = model.manager().create(layout.flatten(summed)); // reduced on the host: one copy back
+      double scale = 1.0 / summed.samples();
+      double norm = Math.sqrt(flat.toType(DataType.FLOAT64, false).square().sum().getDouble()) * scale; // double, as on the host
+      boolean clipping = options.gradClipNorm() > 0 && norm > options.gradClipNorm();
+      if (clipping) scale *= options.gradClipNorm() / norm;
+      lastGradientNorm = norm;
+      lastUpdateNorm = clipping ? options.gradClipNorm() : norm;
+      double lr = options.learningRateAt(step);
+      for (ParameterLayout.Slot slot : layout.slots()) {
+        NDArray weights = model.parameters().get(slot.name()).parameter().getArray();
+        optimizer.update(slot.name(), weights, layout.view(flat, slot), scale, lr, step + 1);
+      }
+    } finally {
+      JniUtils.setGradMode(gradMode);
     }
+    updatedSinceGradients = true;
     step++;
+  }
+
+  /**
+   * Throws unless every weight, its .grad, every optimizer state tensor and the last gradient buffer are on the
+   * model's device: a tensor left on the CPU would cost a copy per step on a GPU. Runs on the CPU too.
+   */
+  public void checkDevicePlacement() {
+    DevicePlacement placement = new DevicePlacement(model.manager().getDevice());
+    try (NDScope ignored = new NDScope()) {
+      for (NamedParameter p : model.parameters().values()) {
+        NDArray weights = p.parameter().getArray();
+        placement.check("weight " + p.name(), weights);
+        if (weights.hasGradient()) placement.check("gradient of " + p.name(), weights.getGradient());
+      }
+    }
+    optimizer.tensors().forEach((name, state) -> placement.check("optimizer state " + name, state));
+    if (lastGradients != null) {
+      NDArray buffer = lastGradients.deviceBuffer(layout);
+      if (buffer != null && !buffer.isReleased()) placement.check("the gradient buffer", buffer);
+    }
   }
 
   /** Global L2 norm of the mean-loss gradient of the last {@link #applyUpdate}, before clipping (NaN before any). */
@@ -195,7 +243,7 @@ public final class Trainer implements AutoCloseable {
     Files.createDirectories(dir);
     Files.write(dir.resolve("weights.safetensors"), model.safetensors(model.weightsByName()));
     Map<String, SafeTensors.Tensor> state = new LinkedHashMap<>();
-    optimizer.state().forEach((k, v) -> state.put(k, new SafeTensors.Tensor(new long[] {v.length}, v.clone())));
+    optimizer.state().forEach((k, v) -> state.put(k, new SafeTensors.Tensor(new long[] {v.length}, v)));
     Files.write(dir.resolve("optimizer.safetensors"), SafeTensors.write(state, Map.of()));
     TrainerState meta = new TrainerState(CHECKPOINT_FORMAT, step, options.totalSteps(), options.optimizer().configName(), options.seed(),
         model.spec().type().configName(), model.parameterCount());
@@ -216,15 +264,20 @@ public final class Trainer implements AutoCloseable {
       throw new IOException("checkpoint " + dir + " was written by optimizer " + meta.optimizer() + ", this trainer uses " + options.optimizer().configName());
     }
     model.setWeights(SafeTensors.read(Files.readAllBytes(dir.resolve("weights.safetensors"))).values());
-    optimizer.loadState(SafeTensors.read(Files.readAllBytes(dir.resolve("optimizer.safetensors"))).values());
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    model.parameters().forEach((name, p) -> shapes.put(name, p.shape().getShape()));
+    optimizer.loadState(SafeTensors.read(Files.readAllBytes(dir.resolve("optimizer.safetensors"))).values(), shapes);
     step = meta.step();
     options = options.withTotalSteps(meta.totalSteps());
     lastGradients = null;
+    releaseGradientBuffers();
   }
 
   /** Detaches the weights from autograd; the model stays usable (and owned by the caller). */
   @Override
   public void close() {
     for (NamedParameter p : model.parameters().values()) p.parameter().getArray().setRequiresGradient(false);
+    gradientBuffers.close();
+    optimizer.close();
   }
 }
