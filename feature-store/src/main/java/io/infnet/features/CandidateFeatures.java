@@ -8,7 +8,8 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import io.infnet.config.InfnetConfig;
-import io.infnet.features.raw.RawImport;
+import io.infnet.features.raw.InvalidInput;
+import io.infnet.features.raw.RawInput;
 import io.infnet.features.raw.RawSchemas;
 import io.infnet.features.spark.Delta;
 import io.infnet.lake.LakePaths;
@@ -36,6 +37,7 @@ import org.apache.spark.storage.StorageLevel;
 public final class CandidateFeatures {
   /** The candidates' {@code split}: they belong to no train/valid/test split. */
   public static final String SPLIT_VALUE = "candidate";
+  private static final String NOTHING_SCORED = "; nothing was scored (docs/DATA_POLICY.md, Candidates)";
 
   private CandidateFeatures() {}
 
@@ -96,12 +98,16 @@ public final class CandidateFeatures {
     }
   }
 
-  /** The candidates file (CSV, Parquet or Delta) checked against {@link RawSchemas#CANDIDATES}. */
+  /**
+   * The candidates file (CSV, Parquet or Delta) read and checked like an ingested log ({@link RawInput}: columns by name,
+   * every value's type, keys present, ids >= 0, time_ms and date agreeing), so a bad file is refused naming its row,
+   * column and value.
+   */
   public static Dataset<Row> read(SparkSession spark, String path) {
     try {
-      return RawImport.read(spark, path, RawSchemas.CANDIDATES, "candidates");
-    } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
-      throw new InvalidCandidates(innermostMessage(e), e);
+      return RawInput.read(spark, path, RawSchemas.CANDIDATES, false).data();
+    } catch (InvalidInput e) {
+      throw new InvalidCandidates(e.problem() + NOTHING_SCORED, e);
     }
   }
 
@@ -172,7 +178,7 @@ public final class CandidateFeatures {
     if (r.getLong(2) > 0) problems.add(String.format("%,d rows have a date that is not a day as yyyyMMdd (e.g. %s)", r.getLong(2), r.get(3)));
     if (r.getLong(4) > 0) problems.add(String.format("%,d rows have an hourmin that is not HHmm (e.g. %s)", r.getLong(4), r.get(5)));
     if (!problems.isEmpty()) {
-      throw new InvalidCandidates(String.join("; ", problems) + "; nothing was scored (docs/DATA_POLICY.md, Candidates)", null);
+      throw new InvalidCandidates(String.join("; ", problems) + NOTHING_SCORED, null);
     }
     return candidates;
   }

@@ -208,19 +208,39 @@ class CandidateScoringTest {
     assertTrue(r.out().contains("score: history up to 2022-04-13 (sequence state version "), r.out());
   }
 
-  /** (d) Null keys: one error line naming the file and the count; nothing is written. */
+  /** (d) Null keys: one error line naming each column's first such row and the count; nothing is written. */
   @Test
   @Order(7)
   void nullKeysAreRefusedNamingTheFileAndTheCount() throws Exception {
-    Path csv = Files.writeString(root.resolve("null-keys.csv"), String.join(",", RawSchemas.CANDIDATES.fieldNames()) + "\n"
-        + "1,2,1649894400000,20220414,1200,0\n,2,1649894400001,20220414,1200,0\n3,,1649894400002,20220414,1200,0\n");
+    assertRefusedWritingNothing("null-keys.csv",
+        "1,2,1649894400000,20220414,1200,0\n,2,1649894400001,20220414,1200,0\n3,,1649894400002,20220414,1200,0\n",
+        "row 2, column user_id: empty, but user_id is a key (1 of 3 rows); row 3, column video_id: empty, but video_id is a "
+            + "key (1 of 3 rows)");
+  }
+
+  /**
+   * A candidates file goes through the checks of an ingested log (RawInput): a value of the wrong type, and a date
+   * that is not time_ms's day, are one error line naming the row, column and value; nothing is written.
+   */
+  @Test
+  @Order(8)
+  void aBadValueIsOneErrorLineNamingTheRowColumnAndValue() throws Exception {
+    assertRefusedWritingNothing("bad-values.csv",
+        "1,2,1649894400000,20220414,1200,0\n1,abc,1649894400001,20220414,1200,0\n3,4,1649894400002,20220420,1200,0\n",
+        "row 2, column video_id: 'abc' is not a long (1 of 3 rows); row 3, column date: date 20220420, time_ms "
+            + "1649894400002 (2022-04-14 00:00:00 UTC): the date is more than a day away from time_ms's UTC day (1 of 3 rows)");
+  }
+
+  /** {@code score --candidates} of a CSV with {@code lines} under the header: exit 1, this one error line, no commit. */
+  private static void assertRefusedWritingNothing(String name, String lines, String problem) throws Exception {
+    Path csv = Files.writeString(root.resolve(name), String.join(",", RawSchemas.CANDIDATES.fieldNames()) + "\n" + lines);
     long before = Delta.version(SparkSessions.getOrCreate(config, "candidate-scoring-test"), lake.candidatePredictions());
 
     Result r = main("score", "--candidates=" + csv);
 
     assertEquals(1, r.code(), r.err());
-    assertEquals(List.of("infnet: error: score: candidates file " + csv + ": 2 of 3 rows have a null user_id, video_id, time_ms "
-        + "or date; nothing was scored (docs/DATA_POLICY.md, Candidates)"), r.err().lines().toList());
+    assertEquals(List.of("infnet: error: score: candidates file " + csv + ": " + problem
+        + "; nothing was scored (docs/DATA_POLICY.md, Candidates)"), r.err().lines().toList());
     assertEquals(before, Delta.version(SparkSessions.getOrCreate(config, "candidate-scoring-test"), lake.candidatePredictions()));
   }
 

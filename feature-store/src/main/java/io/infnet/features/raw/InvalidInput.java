@@ -6,7 +6,15 @@ package io.infnet.features.raw;
  * first write, so nothing was written.
  */
 public final class InvalidInput extends IllegalArgumentException {
+  private final String problem;
+
   InvalidInput(String table, String path, String problem, Throwable cause) {
     super(table + " file " + path + ": " + problem + "; nothing was written", cause);
+    this.problem = problem;
+  }
+
+  /** What is wrong, without the table and file (for a caller whose own message names them). */
+  public String problem() {
+    return problem;
   }
 }

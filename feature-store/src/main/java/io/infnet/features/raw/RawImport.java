@@ -5,12 +5,10 @@ import io.infnet.features.spark.AllOrNothing;
 import io.infnet.features.spark.Delta;
 import io.infnet.lake.LakePaths;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Loads raw tables supplied by a user (e.g. the official KuaiRand-Pure logs) into the lake's raw Delta
@@ -69,19 +67,5 @@ public final class RawImport {
       Delta.overwrite(videos, lake.rawVideos());
       return null;
     });
-  }
-
-  /** One input in its declared column order; fails naming the table and column if it does not match. */
-  public static Dataset<Row> read(SparkSession spark, String path, StructType schema, String tableName) {
-    Dataset<Row> data;
-    if (path.toLowerCase(Locale.ROOT).endsWith(".csv") || path.toLowerCase(Locale.ROOT).endsWith(".csv.gz")) {
-      data = RawTables.readCsv(spark, path, schema);
-    } else if (Delta.exists(spark, path)) {
-      data = Delta.read(spark, path);
-    } else {
-      data = spark.read().parquet(path);
-    }
-    RawSchemas.requireSchema(data, schema, tableName);
-    return data.selectExpr(RawSchemas.columnsOf(data, schema));
   }
 }

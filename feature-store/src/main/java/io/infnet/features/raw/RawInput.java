@@ -59,7 +59,8 @@ public final class RawInput {
   public record Checked(Dataset<Row> data, long rows) {}
 
   /**
-   * Reads and checks the input at {@code path} against {@code schema} (one of {@link RawSchemas}'s LOG, USERS, VIDEOS).
+   * Reads and checks the input at {@code path} against {@code schema} (one of {@link RawSchemas}'s LOG, USERS, VIDEOS,
+   * CANDIDATES).
    *
    * @param allowEmpty whether an input without rows (zero bytes, or a header only) is accepted
    * @throws InvalidInput naming the file, and the row, column and value where there is one
@@ -204,7 +205,8 @@ public final class RawInput {
         checks.add(new Check(f.name(), isnan(value).or(value.isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)), value, "%s is not a finite number"));
       }
     }
-    if (schema == RawSchemas.LOG) checks.addAll(timeChecks(typed.get("time_ms"), typed.get("date")));
+    // candidates are keyed and timed like the log, so their times are held to the same rules
+    if (schema == RawSchemas.LOG || schema == RawSchemas.CANDIDATES) checks.addAll(timeChecks(typed.get("time_ms"), typed.get("date")));
     return checks;
   }
 
@@ -254,7 +256,7 @@ public final class RawInput {
 
   /** Users and videos are upserted and joined by id, so an id twice would duplicate impressions or break the MERGE. */
   private static void requireUniqueIds(Dataset<Row> data, StructType schema, String table, String path) {
-    if (schema == RawSchemas.LOG) return;
+    if (schema == RawSchemas.LOG || schema == RawSchemas.CANDIDATES) return;
     String id = RawSchemas.keyColumns(schema).get(0);
     Row r = data.groupBy(id).count().where(col("count").gt(1)).agg(count(lit(1)), min(col(id))).first();
     if (r.getLong(0) > 0) {

@@ -142,7 +142,7 @@ public final class RawSchemas {
    * (docs/DATA_POLICY.md, "The way in").
    */
   public static List<String> keyColumns(StructType schema) {
-    if (schema == LOG) return List.of("user_id", "video_id", "time_ms", "date");
+    if (schema == LOG || schema == CANDIDATES) return List.of("user_id", "video_id", "time_ms", "date");
     if (schema == USERS) return List.of("user_id");
     if (schema == VIDEOS) return List.of("video_id");
     throw new IllegalArgumentException("no key columns declared for " + tableName(schema));

@@ -64,7 +64,7 @@ class RawImportTest {
         .withColumn("register_days", col("register_days").cast("string"))
         .write().parquet(users.toString());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RawImport.read(spark, users.toString(), RawSchemas.USERS, "users"));
+        () -> RawInput.read(spark, users.toString(), RawSchemas.USERS, false));
     assertTrue(e.getMessage().contains("'users'") && e.getMessage().contains("register_days has type string, expected int"),
         e.getMessage());
   }

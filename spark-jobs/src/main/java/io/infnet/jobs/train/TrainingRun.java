@@ -13,6 +13,7 @@ import io.infnet.jobs.JobContext;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.dist.DistributedTrainer;
+import io.infnet.jobs.dist.WorkerMemory;
 import io.infnet.jobs.lake.AtomicPublish;
 import io.infnet.jobs.registry.ModelRegistry;
 import io.infnet.jobs.registry.ModelStore;
@@ -78,6 +79,9 @@ public final class TrainingRun {
     Map<String, Long> rows = new LinkedHashMap<>();
     rows.put("train", checkTrainable(snapshot.split(Split.TRAIN), schema.tasks(), "train", snapshot.path()));
     rows.put("valid", checkTrainable(snapshot.split(Split.VALID), List.of(), "valid", snapshot.path()));
+    int workers = config.get(Keys.TRAIN_WORKERS);
+    WorkerMemory.of(schema, config.get(Keys.MODEL_DIM), rows.get("train"), workers, rows.get("valid"))
+        .requireFits(WorkerMemory.Limits.of(spark.sparkContext().getConf(), Runtime.getRuntime().maxMemory()), workers);
     Path runDir = new Path(runsDir, runId);
     if (!resume) writeRunFile(fs, runDir, runId, config, snapshot);
     context.out().printf("train: run %s on %s (Delta version %d): %,d train rows, %,d valid rows%n",
