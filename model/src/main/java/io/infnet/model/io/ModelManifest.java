@@ -26,11 +26,22 @@ public record ModelManifest(
   public static final String FORMAT = "infnet-model/1";
 
   public ModelManifest {
+    if (format != null && formatVersion(format) > formatVersion(FORMAT)) {
+      throw new IllegalArgumentException("the model was saved by a newer format version, '" + format + "'; this build reads up to '"
+          + FORMAT + "': load it with a newer build");
+    }
     if (!FORMAT.equals(format)) {
       throw new IllegalArgumentException("unsupported model manifest format '" + format + "' (this build reads " + FORMAT + ")");
     }
     if (model == null || featureSchema == null) throw new IllegalArgumentException("manifest has no model or feature_schema section");
     if (provenance != null && provenance.config() == null && provenance.code() == null) provenance = null; // "{}"
+  }
+
+  /** N of "infnet-model/N"; 0 for anything else. */
+  private static int formatVersion(String format) {
+    String prefix = FORMAT.substring(0, FORMAT.indexOf('/') + 1);
+    String n = format.startsWith(prefix) ? format.substring(prefix.length()) : "";
+    return n.matches("[0-9]{1,9}") ? Integer.parseInt(n) : 0;
   }
 
   /** The manifest of a weights file of {@code parameterCount} floats with digest {@code sha256}. */

@@ -77,6 +77,9 @@ class ModelManifestTest {
   void refusesAnotherFormat() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ModelManifest.parse("{\"format\":\"infnet-model/2\"}".getBytes(StandardCharsets.UTF_8)));
-    assertTrue(e.getMessage().contains("infnet-model/2"), e.getMessage());
+    assertTrue(e.getMessage().contains("newer format version, 'infnet-model/2'; this build reads up to 'infnet-model/1'"), e.getMessage());
+    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+        () -> ModelManifest.parse("{\"format\":\"onnx\"}".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(other.getMessage().contains("unsupported model manifest format 'onnx'"), other.getMessage());
   }
 }

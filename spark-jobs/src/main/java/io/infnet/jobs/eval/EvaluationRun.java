@@ -5,7 +5,6 @@ import io.infnet.config.Keys;
 import io.infnet.config.choices.Split;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.registry.ModelStore;
-import io.infnet.jobs.score.BatchScorer;
 import io.infnet.jobs.score.ScoringModel;
 import io.infnet.lake.LakePaths;
 import io.infnet.schema.FeatureSchema;
@@ -87,8 +86,7 @@ public final class EvaluationRun {
     List<String> keep = new ArrayList<>(List.of("user_id"));
     for (String t : model.schema().tasks()) keep.add(FeatureSchema.labelColumn(t));
     keep.addAll(extra);
-    return BatchScorer.score(spark, rows, model.artifact(), model.schema(), config.get(Keys.SCORE_BATCH_SIZE),
-        model.mapsOutOfRangeToOov(), keep);
+    return model.sparkModel(config).predict(rows, keep);
   }
 
   /** The table's oracle columns of {@code tasks}: carried beside the labels, read by no model. */

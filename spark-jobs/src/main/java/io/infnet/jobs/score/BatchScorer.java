@@ -1,14 +1,13 @@
 package io.infnet.jobs.score;
 
 import io.infnet.jobs.data.RowBatches;
-import io.infnet.jobs.registry.ModelStore;
 import io.infnet.model.RankingModel;
 import io.infnet.model.data.Batch;
-import io.infnet.model.io.ModelExport;
 import io.infnet.schema.FeatureSchema;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -16,26 +15,31 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Scores feature-table rows on the executors: the model's bytes travel once per executor by broadcast,
- * each executor JVM loads the model once, and rows are predicted in batches next to the data.
- * Output: the {@code keep} columns followed by one {@code p_<task>} column per task.
+ * Scores feature-table rows on the executors: the model's bytes travel once per executor by broadcast, and rows are
+ * predicted in batches next to the data, each task thread with its own loaded copy of the model ({@link
+ * ExecutorPredictors}): no lock is shared between the tasks of an executor. Output: the {@code keep} columns followed by
+ * one {@code <prefix><task>} column per task.
  */
 public final class BatchScorer {
+  /** The prediction columns' prefix of the CLI's tables ({@code p_click}, ...). */
+  public static final String PREDICTION_PREFIX = "p_";
+
   private BatchScorer() {}
 
   public static String predictionColumn(String task) {
-    return "p_" + task;
+    return PREDICTION_PREFIX + task;
   }
 
-  public static Dataset<Row> score(SparkSession spark, Dataset<Row> features, ModelStore.Artifact artifact,
-      FeatureSchema modelSchema, int batchSize, boolean mapOutOfRangeToOov, List<String> keep) {
+  /** The model of {@code manifest} and {@code weights} (the registry's two files) applied to {@code features}. */
+  public static Dataset<Row> score(Dataset<Row> features, byte[] manifest, byte[] weights, FeatureSchema modelSchema,
+      int batchSize, boolean mapOutOfRangeToOov, List<String> keep, String predictionPrefix) {
     RowBatches batches = new RowBatches(modelSchema, mapOutOfRangeToOov);
     List<Column> cols = new ArrayList<>();
     for (String c : batches.columns()) cols.add(inputColumn(features, c, modelSchema));
@@ -43,13 +47,14 @@ public final class BatchScorer {
     Dataset<Row> input = features.select(cols.toArray(Column[]::new));
 
     List<StructField> out = new ArrayList<>();
-    for (String c : keep) out.add(input.schema().apply(c));
-    for (String task : modelSchema.tasks()) out.add(DataTypes.createStructField(predictionColumn(task), DataTypes.FloatType, false));
+    for (String c : keep) out.add(features.schema().apply(c));
+    for (String task : modelSchema.tasks()) out.add(DataTypes.createStructField(predictionPrefix + task, DataTypes.FloatType, false));
     StructType outSchema = DataTypes.createStructType(out);
 
-    Broadcast<byte[][]> model = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
-        .broadcast(new byte[][] {artifact.manifest(), artifact.weights()});
-    PartitionScorer scorer = new PartitionScorer(model, io.infnet.lake.Checksums.sha256(artifact.weights()), batches, batchSize, batches.columns().size(), keep.size());
+    Broadcast<byte[][]> model = new org.apache.spark.api.java.JavaSparkContext(features.sparkSession().sparkContext())
+        .broadcast(new byte[][] {manifest, weights});
+    PartitionScorer scorer = new PartitionScorer(model, io.infnet.lake.Checksums.sha256(weights), batches, batchSize,
+        batches.columns().size(), keep.size());
     return input.mapPartitions(scorer, Encoders.row(outSchema));
   }
 
@@ -66,7 +71,10 @@ public final class BatchScorer {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      RankingModel ranker = ExecutorModels.get(modelSha, model);
+      RankingModel ranker = ExecutorPredictors.borrow(modelSha, model);
+      TaskContext task = TaskContext.get();
+      // given back when the task ends, however it ends (an abandoned iterator or a failure must not keep it)
+      if (task != null) task.addTaskCompletionListener((TaskCompletionListener) done -> ExecutorPredictors.giveBack(modelSha, ranker));
       return new Iterator<>() {
         private final List<Row> pending = new ArrayList<>();
         private Iterator<Row> ready = List.<Row>of().iterator();
@@ -93,10 +101,7 @@ public final class BatchScorer {
             batches.add(batch, r);
             pending.add(r);
           }
-          float[][] p;
-          synchronized (ranker) { // one model per executor JVM, shared by its task threads
-            p = ranker.predict(batch);
-          }
+          float[][] p = ranker.predict(batch); // this task's own copy: no other thread uses it meanwhile
           List<Row> scored = new ArrayList<>(pending.size());
           for (int i = 0; i < pending.size(); i++) {
             Object[] values = new Object[keepColumns + p[i].length];
@@ -107,22 +112,6 @@ public final class BatchScorer {
           return scored;
         }
       };
-    }
-  }
-
-  /** The model loaded once per executor JVM (the latest one asked for; an older one is closed). */
-  static final class ExecutorModels {
-    private static String loadedSha;
-    private static RankingModel loaded;
-
-    static synchronized RankingModel get(String sha, Broadcast<byte[][]> bytes) {
-      if (!sha.equals(loadedSha)) {
-        if (loaded != null) loaded.close();
-        byte[][] b = bytes.value();
-        loaded = ModelExport.load(b[0], b[1]);
-        loadedSha = sha;
-      }
-      return loaded;
     }
   }
 }

@@ -6,6 +6,7 @@ import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.registry.ModelRegistry;
 import io.infnet.jobs.registry.ModelStore;
+import io.infnet.ml.InfnetModel;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.io.ModelExport;
 import io.infnet.model.io.Provenance;
@@ -64,14 +65,14 @@ public record ScoringModel(ModelStore.Artifact artifact, ModelSpec spec, Optiona
     return Optional.of("model " + entry().name() + " v" + entry().version() + " does not fit " + rows + ": " + String.join("; ", problems));
   }
 
+  /** This version as a Spark ML model: the one prediction path of score, evaluate and promote. */
+  public InfnetModel sparkModel(InfnetConfig config) {
+    return InfnetModel.of(artifact.manifest(), artifact.weights()).setBatchSize(config.get(Keys.SCORE_BATCH_SIZE));
+  }
+
   /** The feature schema the model was trained on. */
   public FeatureSchema schema() {
     return spec.schema();
-  }
-
-  /** The model's own out-of-range-id policy (model.out_of_range_ids when it was trained), not today's config's. */
-  public boolean mapsOutOfRangeToOov() {
-    return spec.mapsOutOfRangeToOov();
   }
 
   public ModelStore.Entry entry() {

@@ -53,8 +53,7 @@ public final class ScoringRun {
 
   /** The keys of each row, one {@code p_<task>} per task, and which model made them when: the predictions' columns. */
   static Dataset<Row> predict(SparkSession spark, InfnetConfig config, Dataset<Row> rows, ScoringModel model) {
-    return BatchScorer.score(spark, rows, model.artifact(), model.schema(), config.get(Keys.SCORE_BATCH_SIZE),
-            model.mapsOutOfRangeToOov(), List.of("user_id", "video_id", "time_ms", "date"))
+    return model.sparkModel(config).predict(rows, List.of("user_id", "video_id", "time_ms", "date"))
         .withColumn("model_name", lit(model.entry().name()))
         .withColumn("model_version", lit(model.entry().version()))
         .withColumn("scored_at", lit(new Timestamp(System.currentTimeMillis())));

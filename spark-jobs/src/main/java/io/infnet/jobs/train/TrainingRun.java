@@ -1,17 +1,12 @@
 package io.infnet.jobs.train;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
-import io.infnet.config.choices.Split;
-import io.infnet.jobs.BuildInfo;
 import io.infnet.jobs.JobContext;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
+import io.infnet.ml.InfnetTraining;
 import io.infnet.jobs.dist.DistributedTrainer;
 import io.infnet.jobs.dist.WorkerMemory;
 import io.infnet.jobs.lake.AtomicPublish;
@@ -19,8 +14,6 @@ import io.infnet.jobs.registry.ModelRegistry;
 import io.infnet.jobs.registry.ModelStore;
 import io.infnet.jobs.report.RunReport;
 import io.infnet.json.Jsons;
-import io.infnet.model.ModelSpec;
-import io.infnet.model.io.Provenance;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,9 +28,6 @@ import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -76,9 +65,7 @@ public final class TrainingRun {
       snapshot = FeatureSnapshot.open(spark, context.lake().features(), config);
     }
     FeatureSchema schema = snapshot.schemaFor(config.get(Keys.TASKS));
-    Map<String, Long> rows = new LinkedHashMap<>();
-    rows.put("train", checkTrainable(snapshot.split(Split.TRAIN), schema.tasks(), "train", snapshot.path()));
-    rows.put("valid", checkTrainable(snapshot.split(Split.VALID), List.of(), "valid", snapshot.path()));
+    Map<String, Long> rows = InfnetTraining.checkTrainable(snapshot, schema);
     int workers = config.get(Keys.TRAIN_WORKERS);
     WorkerMemory.of(schema, config.get(Keys.MODEL_DIM), rows.get("train"), workers, rows.get("valid"))
         .requireFits(WorkerMemory.Limits.of(spark.sparkContext().getConf(), Runtime.getRuntime().maxMemory()), workers);
@@ -87,14 +74,14 @@ public final class TrainingRun {
     context.out().printf("train: run %s on %s (Delta version %d): %,d train rows, %,d valid rows%n",
         runId, snapshot.path(), snapshot.version(), rows.get("train"), rows.get("valid"));
 
-    DistributedTrainer.Result result = DistributedTrainer.train(spark, config, snapshot, schema, runDir.toString(), context.out());
+    InfnetTraining.Trained trained = InfnetTraining.train(spark, config, snapshot, schema, rows, runId, runDir.toString(), context.out());
+    DistributedTrainer.Result result = trained.result();
     context.out().printf(java.util.Locale.ROOT, "train: %d steps, %.0f samples/s; mean step of worker 0 over %d steps after warm-up: %s%n",
         result.steps(), result.samplesPerSecond(config.get(Keys.TRAIN_BATCH_SIZE)), result.timedSteps(), result.stepTime());
 
     // the checkpoint's weights file is published as it is: no model is rebuilt on the driver
     ModelStore registry = new ModelRegistry(context.lake().models(), spark.sparkContext().hadoopConfiguration());
-    ModelStore.Entry entry = registry.register(modelName, ModelSpec.from(config, schema), result.weightsFile(),
-        provenance(config, runId, snapshot, rows, result));
+    ModelStore.Entry entry = registry.register(modelName, trained.spec(), trained.weights(), trained.provenance());
     RunHistoryTable.append(spark, context.lake().trainingRuns(), runId, entry.name(), entry.version(), result.history());
     RunReport.Run run = new RunReport.Run(runId, entry.name(), entry.version(), config.hash(), snapshot.path(),
         snapshot.version(), rows, config.get(Keys.TRAIN_WORKERS), result);
@@ -151,26 +138,4 @@ public final class TrainingRun {
   }
 
   /** An empty split, or a task without positives, stops the run before it starts. */
-  private static long checkTrainable(Dataset<Row> rows, List<String> tasks, String split, String path) {
-    List<Column> aggs = new ArrayList<>();
-    for (String t : tasks) aggs.add(sum(col(FeatureSchema.labelColumn(t))));
-    Row r = rows.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
-    long n = r.getLong(0);
-    if (n == 0) throw new JobFailure("the " + split + " split of " + path + " is empty: check split.train_start / split.train_end / split.valid_end");
-    for (int i = 0; i < tasks.size(); i++) {
-      if (r.isNullAt(i + 1) || r.getLong(i + 1) == 0) {
-        throw new JobFailure("task '" + tasks.get(i) + "' has no positive label in the " + split + " split of " + path);
-      }
-    }
-    return n;
-  }
-
-  private static Provenance provenance(InfnetConfig config, String runId, FeatureSnapshot snapshot, Map<String, Long> rows,
-      DistributedTrainer.Result result) {
-    return new Provenance(config, config.hash(),
-        new Provenance.Features(snapshot.path(), snapshot.version(), rows, snapshot.encoding()),
-        new Provenance.Training(runId, config.get(Keys.TRAIN_WORKERS), result.steps(), result.epochsRun(), result.bestEpoch(),
-            result.bestValidAuc(), Instant.now().toString()),
-        BuildInfo.describe());
-  }
 }
