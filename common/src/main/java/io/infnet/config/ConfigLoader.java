@@ -195,6 +195,15 @@ public final class ConfigLoader {
         throw new ConfigException("config key 'features.multi_valued': '" + multi + "' is a key or item field, which holds one value");
       }
     }
+    for (String hashed : c.get(Keys.FEATURES_HASH_BUCKETS).keySet()) {
+      if (numeric.contains(hashed)) {
+        throw new ConfigException("config key 'features.hash_buckets': '" + hashed + "' is a numeric field (features.numeric), "
+            + "only categorical fields are hashed");
+      }
+      if (!fields.contains(hashed)) {
+        throw new ConfigException("config key 'features.hash_buckets': '" + hashed + "' is not in features.categorical");
+      }
+    }
     LocalDate trainEnd = LocalDate.parse(c.get(Keys.SPLIT_TRAIN_END));
     LocalDate validEnd = LocalDate.parse(c.get(Keys.SPLIT_VALID_END));
     if (!validEnd.isAfter(trainEnd)) {

@@ -83,6 +83,9 @@ public final class Keys {
   public static final ConfigKey<Map<String, Integer>> FEATURES_MULTI_VALUED = key("features.multi_valued", mapOf(integer(1, 1024)),
       Map.of("tag", 4),
       "Categorical fields holding a comma-separated list, with how many values to keep (first ones, source order): the vocabulary counts every kept value, column multi_<field> holds their ids, the field's cat slot and sequence events the first value; 1 = first value only.");
+  public static final ConfigKey<Map<String, Integer>> FEATURES_HASH_BUCKETS = key("features.hash_buckets", mapOf(integer(2, MAX - 1)),
+      Map.of(),
+      "Categorical fields whose ids are hashed into B buckets instead of a vocabulary (unbounded id spaces), e.g. {user_id: 1000000}: id = 1 + murmur3_x86_32(UTF-8 of the value as a string, seed 0x1D5EED) mod B (unsigned), 0 = missing; list values hashed one by one; collisions are reported in the quality table; unlisted fields keep vocabularies.");
   public static final ConfigKey<List<String>> FEATURES_NUMERIC = key("features.numeric", names(true),
       List.of("follow_user_num", "fans_user_num", "friend_user_num", "register_days", "video_duration"),
       "Numeric fields, bucketized by quantiles (Spark MLlib QuantileDiscretizer); bucket 0 = missing.");

@@ -83,6 +83,19 @@ class ConfigLoaderTest {
     assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("features.multi_valued.video_id=3")));
   }
 
+  /** features.hash_buckets: categorical fields only, at least 2 buckets; each refusal is one line naming the key and field. */
+  @Test
+  void hashBucketsAreValidatedUpFront() {
+    assertEquals(Map.of("user_id", 1000, "tag", 64),
+        ConfigLoader.load(null, List.of("features.hash_buckets.user_id=1000", "features.hash_buckets.tag=64")).get(Keys.FEATURES_HASH_BUCKETS));
+    assertEquals("config key 'features.hash_buckets': 'genre' is not in features.categorical",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("features.hash_buckets.genre=10"))).getMessage());
+    assertEquals("config key 'features.hash_buckets': 'video_duration' is a numeric field (features.numeric), only categorical fields are hashed",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("features.hash_buckets.video_duration=10"))).getMessage());
+    String one = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("features.hash_buckets.user_id=1"))).getMessage();
+    assertTrue(one.contains("features.hash_buckets") && one.contains("user_id") && !one.contains("\n"), one);
+  }
+
   @Test
   void mapEntriesCanBeSetOneByOne() {
     InfnetConfig c = ConfigLoader.load(null, List.of("tasks.weights.like=2.5", "tasks.labels.click=is_click = 1"));

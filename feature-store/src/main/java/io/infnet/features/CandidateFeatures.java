@@ -198,9 +198,12 @@ public final class CandidateFeatures {
     return new Summary(rows, dates, users, videos, history.day(), history.version(), stale, encoding);
   }
 
-  /** Rows whose id is OOV in its vocabulary; when the id is no feature, rows whose id is not in its raw table. */
+  /**
+   * Rows whose id is OOV in its vocabulary; when the id has no vocabulary (no feature, or hashed: never OOV), rows whose id
+   * is not in its raw table.
+   */
   private static Column unknown(FeatureSpec spec, String field, String knownMarker) {
-    Column oov = spec.categorical().contains(field) ? col(Vocabulary.idColumn(field)).equalTo(0) : col(knownMarker).isNull();
+    Column oov = spec.vocabularyFields().contains(field) ? col(Vocabulary.idColumn(field)).equalTo(0) : col(knownMarker).isNull();
     return count(when(oov, 1));
   }
 

@@ -88,6 +88,7 @@ public final class FeatureBuilder {
 
     Dataset<Row> encoded = encode(impressions, spec, mappings).persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> rowsPerSplit = recordFieldStats(encoded, spec, quality);
+    mappings.hashing().recordCollisions(encoded, spec.multiValuedColumns(), quality);
     joined.unpersist();
     timer.lap("encode and field stats");
 
@@ -245,13 +246,26 @@ public final class FeatureBuilder {
   }
 
   /**
-   * The id mappings of the fields: categorical vocabularies and numeric bucket splits, and which versions of their
-   * tables they are (recorded on the feature table and, through it, in every model trained on it).
+   * The id mappings of the fields: categorical vocabularies, hashed categorical fields and numeric bucket splits, and
+   * which versions of their tables they are (recorded on the feature table and, through it, in every model trained on it).
    */
-  record IdMappings(Vocabulary vocabulary, NumericBuckets buckets, IdEncoding encoding) {
-    static IdMappings of(Vocabulary vocabulary, long vocabularyVersion, NumericBuckets buckets, long splitsVersion) {
-      return new IdMappings(vocabulary, buckets,
-          IdEncoding.of(vocabularyVersion, vocabulary.fingerprint(), splitsVersion, buckets.contentHash()));
+  record IdMappings(Vocabulary vocabulary, IdHashing hashing, NumericBuckets buckets, IdEncoding encoding) {
+    static IdMappings of(Vocabulary vocabulary, long vocabularyVersion, FeatureSpec spec, NumericBuckets buckets, long splitsVersion) {
+      IdHashing hashing = new IdHashing(spec.hashBuckets());
+      return new IdMappings(vocabulary, hashing, buckets,
+          IdEncoding.of(vocabularyVersion, vocabulary.fingerprint(), splitsVersion, buckets.contentHash()).withHashing(hashing.recorded()));
+    }
+
+    int cardinality(String categoricalField) {
+      return hashing.hashes(categoricalField) ? hashing.cardinality(categoricalField) : vocabulary.cardinality(categoricalField);
+    }
+
+    /** Adds the {@code __id_<field>} columns of every field and the {@code multi_<field>} columns. */
+    Dataset<Row> encode(Dataset<Row> rows, FeatureSpec spec) {
+      List<String> multi = spec.multiValuedColumns();
+      List<String> hashed = spec.categorical().stream().filter(hashing::hashes).toList();
+      Dataset<Row> ids = vocabulary.encode(rows, spec.vocabularyFields(), multi.stream().filter(f -> !hashing.hashes(f)).toList());
+      return buckets.encode(hashing.encode(ids, hashed, multi.stream().filter(hashing::hashes).toList()));
     }
   }
 
@@ -264,9 +278,9 @@ public final class FeatureBuilder {
           + ", log days " + days.get(0) + ".." + days.get(days.size() - 1) + "): vocabularies are fitted on train rows only");
     }
     Dataset<Row> train = impressions.where(col(SPLIT).equalTo("train"));
-    Vocabulary vocabulary = Vocabulary.fit(train, spec.categorical(), spec.multiValued().keySet(), spec.minCount());
+    Vocabulary vocabulary = Vocabulary.fit(train, spec.vocabularyFields(), spec.multiValued().keySet(), spec.minCount());
     NumericBuckets buckets = NumericBuckets.fit(train, spec.numeric(), spec.numericBuckets());
-    return IdMappings.of(vocabulary, vocabulary.save(lake.vocabulary()), buckets, buckets.save(spark, lake.bucketSplits()));
+    return IdMappings.of(vocabulary, vocabulary.save(lake.vocabulary()), spec, buckets, buckets.save(spark, lake.bucketSplits()));
   }
 
   /**
@@ -276,7 +290,7 @@ public final class FeatureBuilder {
   static IdMappings storedIdMappings(SparkSession spark, FeatureSpec spec, LakePaths lake) {
     long vocabularyVersion = storedVersion(spark, lake.vocabulary(), "vocabulary");
     long splitsVersion = storedVersion(spark, lake.bucketSplits(), "bucket splits");
-    return IdMappings.of(Vocabulary.load(spark, lake.vocabulary(), vocabularyVersion, spec.categorical()), vocabularyVersion,
+    return IdMappings.of(Vocabulary.load(spark, lake.vocabulary(), vocabularyVersion, spec.vocabularyFields()), vocabularyVersion, spec,
         NumericBuckets.load(spark, lake.bucketSplits(), splitsVersion, spec.numeric()), splitsVersion);
   }
 
@@ -306,7 +320,7 @@ public final class FeatureBuilder {
 
   static FeatureSchema schema(FeatureSpec spec, IdMappings mappings) {
     List<FeatureSchema.Field> fields = new ArrayList<>();
-    for (String f : spec.categorical()) fields.add(new FeatureSchema.Field(f, mappings.vocabulary().cardinality(f), spec.maxValues(f)));
+    for (String f : spec.categorical()) fields.add(new FeatureSchema.Field(f, mappings.cardinality(f), spec.maxValues(f)));
     for (String f : spec.numeric()) fields.add(new FeatureSchema.Field(f, mappings.buckets().cardinality(f)));
     List<FeatureSchema.Sequence> sequences = new ArrayList<>();
     for (String s : spec.sequences()) sequences.add(new FeatureSchema.Sequence(s, spec.sequenceMaxLength(), spec.sequenceFields()));
@@ -314,11 +328,11 @@ public final class FeatureBuilder {
   }
 
   /**
-   * Adds the {@code cat} array (vocabulary ids of the categorical fields, then bucket ids of the numeric ones) and
+   * Adds the {@code cat} array (vocabulary or hash ids of the categorical fields, then bucket ids of the numeric ones) and
    * the {@code multi_<field>} arrays.
    */
   static Dataset<Row> encode(Dataset<Row> impressions, FeatureSpec spec, IdMappings mappings) {
-    Dataset<Row> ids = mappings.buckets().encode(mappings.vocabulary().encode(impressions, spec.categorical(), spec.multiValuedColumns()));
+    Dataset<Row> ids = mappings.encode(impressions, spec);
     Column[] cat = spec.catFields().stream().map(f -> col(Vocabulary.idColumn(f))).toArray(Column[]::new);
     return ids.withColumn(FeatureSchema.CAT_COLUMN, array(cat));
   }

@@ -1,5 +1,6 @@
 package io.infnet.features;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
 import io.infnet.json.Jsons;
@@ -10,13 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /** What the feature build makes, read once from the config. */
-record FeatureSpec(List<String> categorical, Map<String, Integer> multiValued, List<String> numeric, int numericBuckets,
+record FeatureSpec(List<String> categorical, Map<String, Integer> multiValued, Map<String, Integer> hashBuckets, List<String> numeric,
+    int numericBuckets,
     int minCount, boolean freezeVocabulary, String itemField, List<String> sideFields, List<String> sequences, int sequenceMaxLength, int gapBuckets,
     List<String> tasks, Map<String, String> labelExpressions, String trainEnd, String validEnd, double maxDroppedFraction,
     long futureToleranceMs, String fromDate, String toDate) {
 
   static FeatureSpec of(InfnetConfig c) {
-    return new FeatureSpec(c.get(Keys.FEATURES_CATEGORICAL), c.get(Keys.FEATURES_MULTI_VALUED), c.get(Keys.FEATURES_NUMERIC),
+    return new FeatureSpec(c.get(Keys.FEATURES_CATEGORICAL), c.get(Keys.FEATURES_MULTI_VALUED), c.get(Keys.FEATURES_HASH_BUCKETS),
+        c.get(Keys.FEATURES_NUMERIC),
         c.get(Keys.FEATURES_NUMERIC_BUCKETS), c.get(Keys.FEATURES_MIN_COUNT), c.get(Keys.FEATURES_FREEZE_VOCABULARY), c.get(Keys.FEATURES_ITEM_FIELD),
         c.get(Keys.FEATURES_SEQUENCE_SIDE_FIELDS), c.get(Keys.FEATURES_SEQUENCES), c.get(Keys.FEATURES_SEQUENCE_MAX_LENGTH),
         c.get(Keys.FEATURES_GAP_BUCKETS), c.get(Keys.TASKS), c.get(Keys.TASK_LABELS), c.get(Keys.SPLIT_TRAIN_END),
@@ -31,11 +34,13 @@ record FeatureSpec(List<String> categorical, Map<String, Integer> multiValued, L
    * left out: they decide whether a build runs, not what it writes).
    */
   String contentJson() {
-    return Jsons.write(new Content(categorical, multiValued, numeric, numericBuckets, minCount, itemField, sideFields, sequences,
-        sequenceMaxLength, gapBuckets, tasks, labelExpressions, trainEnd, validEnd));
+    return Jsons.write(new Content(categorical, multiValued, hashBuckets, numeric, numericBuckets, minCount, itemField, sideFields,
+        sequences, sequenceMaxLength, gapBuckets, tasks, labelExpressions, trainEnd, validEnd));
   }
 
-  private record Content(List<String> categorical, Map<String, Integer> multiValued, List<String> numeric, int numericBuckets,
+  // hash_buckets left out when empty: tables built before hashing existed keep their recorded spec
+  private record Content(List<String> categorical, Map<String, Integer> multiValued,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Integer> hashBuckets, List<String> numeric, int numericBuckets,
       int minCount, String itemField, List<String> sideFields, List<String> sequences, int sequenceMaxLength, int gapBuckets,
       List<String> tasks, Map<String, String> labelExpressions, String trainEnd, String validEnd) {}
 
@@ -44,6 +49,11 @@ record FeatureSpec(List<String> categorical, Map<String, Integer> multiValued, L
     List<String> all = new ArrayList<>(categorical);
     all.addAll(numeric);
     return all;
+  }
+
+  /** The categorical fields with a vocabulary: those not hashed. */
+  List<String> vocabularyFields() {
+    return categorical.stream().filter(f -> !hashBuckets.containsKey(f)).toList();
   }
 
   /** Values kept per row of a categorical field: its features.multi_valued entry, else 1. */

@@ -19,6 +19,9 @@ import org.apache.spark.sql.types.StructType;
 final class QualityReport {
   static final String ROWS = "rows", DROPPED = "dropped", UNKNOWN_KEY = "unknown_key", NULL_RATE = "null_rate",
       LABEL_RATE = "label_rate", OOV_RATE = "oov_rate";
+  /** Hashed fields (features.hash_buckets), per field: distinct ids, buckets used, exact and expected colliding fractions. */
+  static final String HASH_IDS = "hash_ids", HASH_BUCKETS_USED = "hash_buckets_used", HASH_COLLIDING = "hash_colliding_fraction",
+      HASH_EXPECTED_COLLIDING = "hash_expected_colliding_fraction";
 
   static final StructType SCHEMA = DataTypes.createStructType(List.of(
       DataTypes.createStructField("table_version", DataTypes.LongType, false),

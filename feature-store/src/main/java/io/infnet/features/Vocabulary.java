@@ -78,6 +78,7 @@ final class Vocabulary {
       else pairs.add(fieldValue(f, valueOf(f)));
     }
     if (!pairs.isEmpty()) lists.add(0, array(pairs.toArray(Column[]::new)));
+    if (lists.isEmpty()) lists.add(array().cast("array<struct<field:string,value:string>>")); // every field hashed
     Dataset<Row> counts = train.select(explode(concat(lists.toArray(Column[]::new))).as("e"))
         .select(col("e.field").as("field"), col("e.value").as("value"))
         .where(col("value").isNotNull())
