@@ -156,27 +156,22 @@ public final class CandidateFeatures {
   }
 
   /**
-   * Refuses, rather than drops, what cannot be keyed: a candidate left out would silently get no prediction, and one
-   * scored with a null key could not be joined back to its request.
+   * Refuses, rather than drops, a date or hourmin in the wrong format: a candidate left out would silently get no
+   * prediction. Null keys and an empty file are {@link RawInput}'s refusals, before this.
    */
   private static Dataset<Row> checked(Dataset<Row> candidates) {
-    Column nullKey = col("user_id").isNull().or(col("video_id").isNull()).or(col("time_ms").isNull()).or(col("date").isNull());
     Column badDate = col("date").isNotNull().and(not(LogCleaning.validDate()));
     Column badHourmin = col("hourmin").isNotNull().and(not(LogCleaning.validHourmin()));
     Row r;
     try {
-      r = candidates.agg(count(lit(1)), count(when(nullKey, 1)), count(when(badDate, 1)), min(when(badDate, col("date"))),
+      r = candidates.agg(count(when(badDate, 1)), min(when(badDate, col("date"))),
           count(when(badHourmin, 1)), min(when(badHourmin, col("hourmin")))).first();
     } catch (Exception e) {
       throw new InvalidCandidates("cannot be read: " + innermostMessage(e), e);
     }
     List<String> problems = new ArrayList<>();
-    if (r.getLong(0) == 0) problems.add("no rows");
-    if (r.getLong(1) > 0) {
-      problems.add(String.format("%,d of %,d rows have a null user_id, video_id, time_ms or date", r.getLong(1), r.getLong(0)));
-    }
-    if (r.getLong(2) > 0) problems.add(String.format("%,d rows have a date that is not a day as yyyyMMdd (e.g. %s)", r.getLong(2), r.get(3)));
-    if (r.getLong(4) > 0) problems.add(String.format("%,d rows have an hourmin that is not HHmm (e.g. %s)", r.getLong(4), r.get(5)));
+    if (r.getLong(0) > 0) problems.add(String.format("%,d rows have a date that is not a day as yyyyMMdd (e.g. %s)", r.getLong(0), r.get(1)));
+    if (r.getLong(2) > 0) problems.add(String.format("%,d rows have an hourmin that is not HHmm (e.g. %s)", r.getLong(2), r.get(3)));
     if (!problems.isEmpty()) {
       throw new InvalidCandidates(String.join("; ", problems) + NOTHING_SCORED, null);
     }

@@ -33,7 +33,7 @@ public final class CandidateScoringRun {
       CandidateFeatures.Summary s = built.summary();
       ScoringModel model = ScoringModel.open(spark, config, lake.models(), built.schema(), s.encoding(),
           "the candidates of " + candidatesPath + " (encoded with the vocabularies of " + lake.features() + ")");
-      Dataset<Row> predictions = ScoringRun.predict(spark, config, built.rows(), model);
+      Dataset<Row> predictions = ScoringRun.predict(config, built.rows(), model);
       String commitInfo = Jsons.write(new CommitInfo(model.entry().name() + "/" + model.entry().version(), candidatesPath,
           lake.features(), s.stateDay(), s.stateVersion(), s.encoding(), config.hash()));
       ScoringRun.Written written = ScoringRun.replaceDates(spark, predictions, lake.candidatePredictions(), s.dates(), commitInfo);

@@ -44,7 +44,7 @@ public final class ScoringRun {
     if (dates.isEmpty()) throw new JobFailure("nothing to score: the " + split + " split of " + snapshot.path() + " has no rows"
         + (from.isEmpty() && to.isEmpty() ? "" : " between score.from_date='" + from + "' and score.to_date='" + to + "'"));
 
-    Dataset<Row> predictions = predict(spark, config, rows, model);
+    Dataset<Row> predictions = predict(config, rows, model);
     String commitInfo = Jsons.write(new CommitInfo(model.entry().name() + "/" + model.entry().version(), snapshot.path(),
         snapshot.version(), config.hash()));
     Written written = replaceDates(spark, predictions, lake.predictions(), dates, commitInfo);
@@ -52,7 +52,7 @@ public final class ScoringRun {
   }
 
   /** The keys of each row, one {@code p_<task>} per task, and which model made them when: the predictions' columns. */
-  static Dataset<Row> predict(SparkSession spark, InfnetConfig config, Dataset<Row> rows, ScoringModel model) {
+  static Dataset<Row> predict(InfnetConfig config, Dataset<Row> rows, ScoringModel model) {
     return model.sparkModel(config).predict(rows, List.of("user_id", "video_id", "time_ms", "date"))
         .withColumn("model_name", lit(model.entry().name()))
         .withColumn("model_version", lit(model.entry().version()))
