@@ -332,9 +332,12 @@ public final class FeatureBuilder {
    * the {@code multi_<field>} arrays.
    */
   static Dataset<Row> encode(Dataset<Row> impressions, FeatureSpec spec, IdMappings mappings) {
-    Dataset<Row> ids = mappings.encode(impressions, spec);
-    Column[] cat = spec.catFields().stream().map(f -> col(Vocabulary.idColumn(f))).toArray(Column[]::new);
-    return ids.withColumn(FeatureSchema.CAT_COLUMN, array(cat));
+    return mappings.encode(impressions, spec).withColumn(FeatureSchema.CAT_COLUMN, catColumn(spec));
+  }
+
+  /** The {@code cat} array of the {@code __id_<field>} columns, in the schema's field order. */
+  static Column catColumn(FeatureSpec spec) {
+    return array(spec.catFields().stream().map(f -> col(Vocabulary.idColumn(f))).toArray(Column[]::new));
   }
 
   /**

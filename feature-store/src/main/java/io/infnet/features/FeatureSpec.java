@@ -38,6 +38,17 @@ record FeatureSpec(List<String> categorical, Map<String, Integer> multiValued, M
         sequences, sequenceMaxLength, gapBuckets, tasks, labelExpressions, trainEnd, validEnd));
   }
 
+  /**
+   * The spec a table recorded ({@link FeatureTables#FEATURE_SPEC_PROPERTY}): its content keys; the policy keys, which
+   * do not decide how a value is encoded, take neutral values.
+   */
+  static FeatureSpec fromContentJson(String json, String source) {
+    Content c = Jsons.read(json, Content.class, source);
+    return new FeatureSpec(c.categorical(), c.multiValued(), c.hashBuckets() == null ? Map.of() : c.hashBuckets(), c.numeric(),
+        c.numericBuckets(), c.minCount(), true, c.itemField(), c.sideFields(), c.sequences(), c.sequenceMaxLength(), c.gapBuckets(),
+        c.tasks(), c.labelExpressions(), c.trainEnd(), c.validEnd(), 0, 0, "", "");
+  }
+
   // hash_buckets left out when empty: tables built before hashing existed keep their recorded spec
   private record Content(List<String> categorical, Map<String, Integer> multiValued,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Integer> hashBuckets, List<String> numeric, int numericBuckets,

@@ -97,8 +97,17 @@ final class NumericBuckets {
 
   /** The stored splits at Delta version {@code version} (pinned by the caller, who records it). */
   static NumericBuckets load(SparkSession spark, String path, long version, List<String> fields) {
+    return of(Delta.readVersion(spark, path, version), "features.freeze_vocabulary=true but the stored bucket splits at " + path, fields);
+  }
+
+  /**
+   * The splits of (field, splits) rows, e.g. those an encoding stage saved; every field must be there.
+   *
+   * @param what the rows, as the error for a missing field begins ("the bucket splits saved at …")
+   */
+  static NumericBuckets of(Dataset<Row> rows, String what, List<String> fields) {
     Map<String, double[]> stored = new LinkedHashMap<>();
-    for (Row r : Delta.readVersion(spark, path, version).collectAsList()) {
+    for (Row r : rows.collectAsList()) {
       List<Double> s = r.getList(1);
       stored.put(r.getString(0), s.stream().mapToDouble(Double::doubleValue).toArray());
     }
@@ -106,8 +115,7 @@ final class NumericBuckets {
     for (String f : fields) {
       double[] s = stored.get(f);
       if (s == null) {
-        throw new IllegalArgumentException("features.freeze_vocabulary=true but the stored bucket splits at " + path
-            + " have no field '" + f + "' (they have " + stored.keySet() + ")");
+        throw new IllegalArgumentException(what + " have no field '" + f + "' (they have " + stored.keySet() + ")");
       }
       ordered.put(f, s);
     }
@@ -116,10 +124,15 @@ final class NumericBuckets {
 
   /** @return the Delta version written */
   long save(SparkSession spark, String path) {
+    Delta.overwrite(rows(spark), path);
+    return Delta.version(spark, path);
+  }
+
+  /** The (field, splits) rows. */
+  Dataset<Row> rows(SparkSession spark) {
     List<Row> rows = new ArrayList<>();
     splits.forEach((f, s) -> rows.add(RowFactory.create(f, Arrays.stream(s).boxed().toList())));
-    Delta.overwrite(spark.createDataFrame(rows, SCHEMA), path);
-    return Delta.version(spark, path);
+    return spark.createDataFrame(rows, SCHEMA);
   }
 
   /** sha256 of the fields and their splits in order: equal hashes, equal bucket ids for equal values. */

@@ -110,6 +110,16 @@ final class Vocabulary {
     return new Vocabulary(stored, fields);
   }
 
+  /** A vocabulary of stored (field, value, index, count) rows, e.g. those an encoding stage saved. */
+  static Vocabulary of(Dataset<Row> rows, List<String> fields) {
+    return new Vocabulary(rows.select("field", "value", "index", "count"), fields);
+  }
+
+  /** The (field, value, index, count) rows. */
+  Dataset<Row> rows() {
+    return table;
+  }
+
   /** @return the Delta version written */
   long save(String path) {
     Delta.overwrite(table.orderBy("field", "index"), path);

@@ -4,10 +4,12 @@ import io.infnet.config.ConfigException;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
 import io.infnet.config.choices.OutOfRangeIds;
+import io.infnet.features.FeatureEncoder;
 import io.infnet.features.FeatureTables;
 import io.infnet.jobs.data.DataFrameSnapshot;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
@@ -45,9 +48,14 @@ public final class InfnetEstimator extends Estimator<InfnetModel> implements Def
   private final StringArrayParam tasks;
   private final StringArrayParam config;
   private final Param<String> checkpointDir;
+  private final LongParam featureTableVersion;
+  private final Param<String> runId;
   private final Param<String> predictionCol;
   private final Param<String> handleInvalid;
   private final IntParam batchSize;
+  // programmatic, not params (not saved): the CLI's whole config and console
+  private transient InfnetConfig baseConfig;
+  private transient PrintStream progress;
 
   public InfnetEstimator() {
     this("InfnetEstimator_" + UUID.randomUUID().toString().substring(0, 12));
@@ -63,6 +71,10 @@ public final class InfnetEstimator extends Estimator<InfnetModel> implements Def
         (Function1<String[], Object>) InfnetEstimator::validConfig);
     checkpointDir = new Param<>(this, "checkpointDir",
         "where the run's checkpoints go (shared by every executor with train.workers > 1); default: a local temporary folder");
+    featureTableVersion = new LongParam(this, "featureTableVersion",
+        "the Delta version of featureTable the rows were read at; fit refuses the table at another one (default: any)",
+        (Function1<Object, Object>) v -> (Long) v >= 0);
+    runId = new Param<>(this, "runId", "the training run's id: its checkpoints go to <checkpointDir>/<runId> (default: time + uid)");
     predictionCol = ScoringParams.predictionCol(this);
     handleInvalid = ScoringParams.handleInvalid(this);
     batchSize = ScoringParams.batchSize(this);
@@ -90,14 +102,33 @@ public final class InfnetEstimator extends Estimator<InfnetModel> implements Def
     return read().load(path);
   }
 
-  /** The effective training config: defaults, then {@link #config()}, then {@link #tasks()} and {@link #handleInvalid()}. */
+  /**
+   * The config {@link #config()} overrides, recorded whole in the model's manifest (default: the defaults): how {@code
+   * bin/infnet train} fits with its own validated config. Not a param: not saved with the estimator.
+   */
+  public InfnetEstimator withBaseConfig(InfnetConfig base) {
+    this.baseConfig = base;
+    return this;
+  }
+
+  /** Where the trainer's progress lines go (default: standard output). Not a param. */
+  public InfnetEstimator withProgress(PrintStream out) {
+    this.progress = out;
+    return this;
+  }
+
+  /**
+   * The effective training config: the base config ({@link #withBaseConfig}, default the defaults), then {@link
+   * #config()}, then {@link #tasks()} and {@link #handleInvalid()}.
+   */
   public InfnetConfig trainingConfig() {
     List<String> sets = new ArrayList<>(Arrays.asList(getOrDefault(config)));
     if (isDefined(tasks)) sets.add(Keys.TASKS.name() + "=" + String.join(",", getOrDefault(tasks)));
     if (isDefined(handleInvalid)) {
       sets.add(Keys.MODEL_OUT_OF_RANGE_IDS.name() + "=" + (ScoringParams.OOV.equals(getHandleInvalid()) ? OutOfRangeIds.OOV : OutOfRangeIds.ERROR));
     }
-    return InfnetConfig.defaults().with(sets.toArray(String[]::new));
+    InfnetConfig base = baseConfig == null ? InfnetConfig.defaults() : baseConfig;
+    return sets.isEmpty() ? base : base.with(sets.toArray(String[]::new));
   }
 
   @Override
@@ -105,14 +136,16 @@ public final class InfnetEstimator extends Estimator<InfnetModel> implements Def
     transformSchema(dataset.schema());
     InfnetConfig trainingConfig = trainingConfig();
     SparkSession spark = dataset.sparkSession();
-    DataFrameSnapshot snapshot = DataFrameSnapshot.of(spark, getFeatureTable(), dataset.toDF(), trainingConfig);
+    DataFrameSnapshot snapshot = DataFrameSnapshot.of(spark, getFeatureTable(), dataset.toDF(), trainingConfig,
+        isDefined(featureTableVersion) ? (Long) getOrDefault(featureTableVersion) : -1);
     FeatureSchema schema = snapshot.schemaFor(trainingConfig.get(Keys.TASKS));
     Map<String, Long> rows = InfnetTraining.checkTrainable(snapshot, schema);
-    String runId = Instant.now().toString().replaceAll("[-:.]", "").substring(0, 15) + "-" + uid;
+    String run = isDefined(runId) ? getOrDefault(runId) : Instant.now().toString().replaceAll("[-:.]", "").substring(0, 15) + "-" + uid;
     try {
-      String dir = isDefined(checkpointDir) ? getOrDefault(checkpointDir) + "/" + runId
+      String dir = isDefined(checkpointDir) ? getOrDefault(checkpointDir) + "/" + run
           : Files.createTempDirectory("infnet-fit-").toUri().toString();
-      InfnetModel model = InfnetTraining.train(spark, trainingConfig, snapshot, schema, rows, runId, dir, System.out).model();
+      InfnetModel model = InfnetTraining.train(spark, trainingConfig, snapshot, schema, rows, run, dir,
+          progress == null ? System.out : progress).model();
       return copyValues(model.setParent(this), new ParamMap());
     } catch (IOException e) {
       throw new UncheckedIOException("InfnetEstimator.fit: " + e.getMessage(), e);
@@ -133,6 +166,14 @@ public final class InfnetEstimator extends Estimator<InfnetModel> implements Def
           + ", not for all of " + taskNames);
     }
     InputColumns.check(schema, new FeatureSchema(table.fields(), table.sequences(), taskNames, table.gapBuckets()), true, uid);
+    FeatureEncoder.encodingOf(schema).ifPresent(rows -> {
+      List<String> differences = FeatureTables.pinCurrent(SparkSession.active(), getFeatureTable()).encoding()
+          .differences("the feature table's", rows, "the rows'");
+      if (!differences.isEmpty()) {
+        throw new IllegalArgumentException(uid + ": the rows were encoded by a FeatureEncoder with other id mappings than the "
+            + "feature table " + getFeatureTable() + " (whose schema and provenance the model takes): " + String.join("; ", differences));
+      }
+    });
     InputColumns.require(schema, "date", DataTypes.StringType, uid);
     return InputColumns.withPredictions(schema, taskNames, getPredictionCol(), uid);
   }
@@ -193,6 +234,22 @@ public final class InfnetEstimator extends Estimator<InfnetModel> implements Def
   /** Overrides in {@code --set} syntax ({@code "model.type=mmoe"}); an invalid one fails here, naming the key. */
   public InfnetEstimator setConfig(String... assignments) {
     return (InfnetEstimator) set(config, assignments);
+  }
+
+  public LongParam featureTableVersion() {
+    return featureTableVersion;
+  }
+
+  public Param<String> runId() {
+    return runId;
+  }
+
+  public InfnetEstimator setFeatureTableVersion(long version) {
+    return (InfnetEstimator) set(featureTableVersion, version);
+  }
+
+  public InfnetEstimator setRunId(String id) {
+    return (InfnetEstimator) set(runId, id);
   }
 
   public InfnetEstimator setCheckpointDir(String path) {

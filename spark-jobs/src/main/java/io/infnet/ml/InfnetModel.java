@@ -1,11 +1,15 @@
 package io.infnet.ml;
 
+import io.infnet.features.FeatureEncoder;
+import io.infnet.jobs.dist.DistributedTrainer;
 import io.infnet.jobs.score.BatchScorer;
+import io.infnet.jobs.score.ScoringModel;
 import io.infnet.lake.Checksums;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.io.ModelExport;
 import io.infnet.model.io.ModelManifest;
 import io.infnet.model.io.Provenance;
+import io.infnet.schema.FeatureSchema;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +40,7 @@ public final class InfnetModel extends Model<InfnetModel> implements MLWritable,
   private final Param<String> predictionCol;
   private final Param<String> handleInvalid;
   private final IntParam batchSize;
+  private transient DistributedTrainer.Result trainingResult;
 
   InfnetModel(String uid, byte[] manifest, byte[] weights) {
     this.uid = uid;
@@ -89,10 +94,17 @@ public final class InfnetModel extends Model<InfnetModel> implements MLWritable,
         ScoringParams.OOV.equals(getHandleInvalid()), keep, getPredictionCol());
   }
 
-  /** The input's columns and one float per task; fails on a missing id column or a wrong type, before any work. */
+  /**
+   * The input's columns and one float per task; fails before any work on a missing id column or a wrong type, and on
+   * ids a {@link FeatureEncoder} encoded with other mappings than the model was trained on (naming both versions).
+   */
   @Override
   public StructType transformSchema(StructType schema) {
     InputColumns.check(schema, spec().schema(), false, uid);
+    FeatureEncoder.encodingOf(schema).flatMap(rows -> ScoringModel.encodingMismatch(provenance(), rows)).ifPresent(m -> {
+      throw new IllegalArgumentException(uid + ": the input's " + FeatureSchema.CAT_COLUMN + " ids were encoded by a FeatureEncoder "
+          + "with other id mappings: " + m);
+    });
     return InputColumns.withPredictions(schema, spec().schema().tasks(), getPredictionCol(), uid);
   }
 
@@ -116,10 +128,22 @@ public final class InfnetModel extends Model<InfnetModel> implements MLWritable,
     return parsed.recordedProvenance();
   }
 
-  /** Sets a saved param from its JSON (Spark ML's encoding). */
-  void restore(String name, String json) {
-    Param<Object> param = getParam(name);
-    set(param, param.jsonDecode(json));
+  /**
+   * The trainer's account of the run that fitted this model in this JVM (per-epoch history, steps, timings: what the CLI
+   * reports and appends to training_runs); empty for a loaded or copied model.
+   */
+  public Optional<DistributedTrainer.Result> trainingResult() {
+    return Optional.ofNullable(trainingResult);
+  }
+
+  InfnetModel withTrainingResult(DistributedTrainer.Result result) {
+    this.trainingResult = result;
+    return this;
+  }
+
+  /** The weights file ({@code model.safetensors}) as the manifest's sha256 names it: what a registry publishes. */
+  public byte[] weightsFile() {
+    return weights.clone();
   }
 
   byte[] manifestBytes() {

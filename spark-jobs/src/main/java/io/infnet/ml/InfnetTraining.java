@@ -54,7 +54,7 @@ public final class InfnetTraining {
     ModelSpec spec = ModelSpec.from(config, schema);
     Provenance provenance = provenance(config, runId, snapshot, rows, result);
     byte[] weights = result.weightsFile();
-    InfnetModel model = InfnetModel.of(ModelExport.manifest(spec, weights, provenance), weights);
+    InfnetModel model = InfnetModel.of(ModelExport.manifest(spec, weights, provenance), weights).withTrainingResult(result);
     return new Trained(model, spec, weights, provenance, result);
   }
 

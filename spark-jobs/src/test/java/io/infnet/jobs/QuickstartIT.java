@@ -94,10 +94,14 @@ class QuickstartIT {
     java.util.Map<String, Object> json = io.infnet.json.Jsons.readMap(note, Object.class, "the Zeppelin note");
     org.apache.spark.sql.SparkSession spark = io.infnet.features.spark.SparkSessions.getOrCreate(
         io.infnet.config.InfnetConfig.defaults().with("spark.master=local[2]", "spark.shuffle_partitions=2"), "notebook-check");
-    int queries = 0;
+    int queries = 0, scalaParagraphs = 0;
     try {
       for (Object o : (java.util.List<?>) json.get("paragraphs")) {
         String text = (String) ((java.util.Map<?, ?>) o).get("text");
+        if (text.startsWith("%spark\n")) {
+          productionModelScoresThroughTheSparkMlApi(spark, lake, text);
+          scalaParagraphs++;
+        }
         if (!text.startsWith("%spark.sql")) continue;
         String sql = text.substring(text.indexOf('\n') + 1).replace("${lake=./lake}", lake.toString());
         long rows = spark.sql(sql).count();
@@ -111,6 +115,25 @@ class QuickstartIT {
       spark.stop();
     }
     assertTrue(queries >= 5, "the note has its SQL paragraphs");
+    assertEquals(1, scalaParagraphs, "the note has its Spark ML API paragraph");
+  }
+
+  /**
+   * The note's Scala paragraph, step by step through the same Java API (no Scala compiler in the build to run its text):
+   * the version PRODUCTION names, loaded with {@code InfnetModel.load}, scores test rows of the feature table.
+   */
+  private static void productionModelScoresThroughTheSparkMlApi(org.apache.spark.sql.SparkSession spark, Path lake, String paragraph)
+      throws Exception {
+    for (String step : new String[] {"models/infnet/PRODUCTION", "InfnetModel.load(s\"$lakeRoot/models/infnet/$production\")",
+        "features/impressions\").where(\"split = 'test'\")", "model.transform(sample)"}) {
+      assertTrue(paragraph.contains(step), "the paragraph does " + step + ":\n" + paragraph);
+    }
+    String production = Files.readString(lake.resolve("models/infnet/PRODUCTION")).trim();
+    io.infnet.ml.InfnetModel model = io.infnet.ml.InfnetModel.load(lake.toUri() + "models/infnet/" + production);
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> scored = model.transform(
+        spark.read().format("delta").load(lake.resolve("features/impressions").toString()).where("split = 'test'").limit(1000));
+    long valid = scored.where("p_click > 0 AND p_click < 1 AND p_long_view > 0 AND p_long_view < 1").count();
+    assertEquals(1000, valid, "every sampled row gets a probability per task from the production model");
   }
 
   /**

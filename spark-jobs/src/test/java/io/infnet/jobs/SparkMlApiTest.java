@@ -51,7 +51,12 @@ class SparkMlApiTest {
   }
 
   private static InfnetEstimator estimator(ModelType type) {
-    return new InfnetEstimator().setFeatureTable(features()).setTasks(TrainedLake.TASKS.toArray(String[]::new))
+    return estimator(features(), type);
+  }
+
+  /** A small, fast fit of {@code type} on the shared lake's feature table {@code table}. */
+  static InfnetEstimator estimator(String table, ModelType type) {
+    return new InfnetEstimator().setFeatureTable(table).setTasks(TrainedLake.TASKS.toArray(String[]::new))
         .setConfig("model.type=" + type.configName(), "model.dim=8", "model.tower_hidden=16", "model.blocks=1",
             "train.batch_size=128", "train.epochs=1", "train.max_steps=2", "train.checkpoint_every=0",
             "split.train_end=2022-04-11", "split.valid_end=2022-04-12");
@@ -149,7 +154,7 @@ class SparkMlApiTest {
   }
 
   /** Joined on the row keys: every row of {@code a} is in {@code b} and every task's prediction is within {@code tolerance}. */
-  private static void assertSamePredictions(Dataset<Row> a, Dataset<Row> b, double tolerance, String what) {
+  static void assertSamePredictions(Dataset<Row> a, Dataset<Row> b, double tolerance, String what) {
     List<Column> diffs = new ArrayList<>();
     for (String task : TrainedLake.TASKS) {
       diffs.add(org.apache.spark.sql.functions.abs(a.col("p_" + task).minus(b.col("p_" + task))).as("d_" + task));

@@ -26,7 +26,20 @@ public final class DataFrameSnapshot implements FeatureSnapshot {
 
   /** {@code rows} of the feature table at {@code tablePath}, split with {@code config}'s split keys. */
   public static DataFrameSnapshot of(SparkSession spark, String tablePath, Dataset<Row> rows, InfnetConfig config) {
-    return new DataFrameSnapshot(FeatureTables.pinCurrent(spark, tablePath), rows, SplitDates.of(config));
+    return of(spark, tablePath, rows, config, -1);
+  }
+
+  /**
+   * As {@link #of(SparkSession, String, Dataset, InfnetConfig)}, refused unless the table is at Delta version
+   * {@code expectedVersion} (-1: any), the version {@code rows} were read at: schema and mappings must be theirs.
+   */
+  public static DataFrameSnapshot of(SparkSession spark, String tablePath, Dataset<Row> rows, InfnetConfig config, long expectedVersion) {
+    FeatureTables.Pinned pinned = FeatureTables.pinCurrent(spark, tablePath);
+    if (expectedVersion >= 0 && pinned.version() != expectedVersion) {
+      throw new io.infnet.jobs.JobFailure("feature table " + tablePath + " is at Delta version " + pinned.version() + ", not "
+          + expectedVersion + " (featureTableVersion): the rows' schema and id mappings would not be the recorded ones");
+    }
+    return new DataFrameSnapshot(pinned, rows, SplitDates.of(config));
   }
 
   @Override

@@ -84,7 +84,7 @@ public record ScoringModel(ModelStore.Artifact artifact, ModelSpec spec, Optiona
    * not score rows encoded with another, even if every cardinality happens to match (a refit reorders ids). A mapping
    * not recorded on either side (a model or table from before they were recorded) passes.
    */
-  static Optional<String> encodingMismatch(Optional<Provenance> provenance, IdEncoding rows) {
+  public static Optional<String> encodingMismatch(Optional<Provenance> provenance, IdEncoding rows) {
     Provenance.Features trained = provenance.map(Provenance::features).orElse(null);
     if (trained == null) return Optional.empty();
     List<String> differences = trained.encoding().differences("the model's", rows, "the rows'");

@@ -6,6 +6,8 @@ import io.infnet.config.Keys;
 import io.infnet.jobs.JobContext;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
+import io.infnet.ml.InfnetEstimator;
+import io.infnet.ml.InfnetModel;
 import io.infnet.ml.InfnetTraining;
 import io.infnet.jobs.dist.DistributedTrainer;
 import io.infnet.jobs.dist.WorkerMemory;
@@ -74,14 +76,16 @@ public final class TrainingRun {
     context.out().printf("train: run %s on %s (Delta version %d): %,d train rows, %,d valid rows%n",
         runId, snapshot.path(), snapshot.version(), rows.get("train"), rows.get("valid"));
 
-    InfnetTraining.Trained trained = InfnetTraining.train(spark, config, snapshot, schema, rows, runId, runDir.toString(), context.out());
-    DistributedTrainer.Result result = trained.result();
+    // the Spark ML API's fit: the CLI trains as a notebook does, on the pinned version's rows, with this whole config
+    InfnetModel model = new InfnetEstimator().withBaseConfig(config).withProgress(context.out()).setFeatureTable(snapshot.path())
+        .setFeatureTableVersion(snapshot.version()).setRunId(runId).setCheckpointDir(runsDir.toString()).fit(snapshot.table());
+    DistributedTrainer.Result result = model.trainingResult().orElseThrow();
     context.out().printf(java.util.Locale.ROOT, "train: %d steps, %.0f samples/s; mean step of worker 0 over %d steps after warm-up: %s%n",
         result.steps(), result.samplesPerSecond(config.get(Keys.TRAIN_BATCH_SIZE)), result.timedSteps(), result.stepTime());
 
     // the checkpoint's weights file is published as it is: no model is rebuilt on the driver
     ModelStore registry = new ModelRegistry(context.lake().models(), spark.sparkContext().hadoopConfiguration());
-    ModelStore.Entry entry = registry.register(modelName, trained.spec(), trained.weights(), trained.provenance());
+    ModelStore.Entry entry = registry.register(modelName, model.spec(), model.weightsFile(), model.provenance().orElseThrow());
     RunHistoryTable.append(spark, context.lake().trainingRuns(), runId, entry.name(), entry.version(), result.history());
     RunReport.Run run = new RunReport.Run(runId, entry.name(), entry.version(), config.hash(), snapshot.path(),
         snapshot.version(), rows, config.get(Keys.TRAIN_WORKERS), result);
