@@ -12,6 +12,7 @@ import static io.infnet.config.ValueType.text;
 
 import io.infnet.config.choices.DeviceKind;
 import io.infnet.config.choices.EmbeddingLayout;
+import io.infnet.config.choices.EmbeddingUpdate;
 import io.infnet.config.choices.LrSchedule;
 import io.infnet.config.choices.ModelType;
 import io.infnet.config.choices.OptimizerKind;
@@ -191,6 +192,9 @@ public final class Keys {
   public static final ConfigKey<Double> TRAIN_WEIGHT_DECAY = key("train.weight_decay", decimal(0, 10), 0.0, "L2 / decoupled weight decay.");
   public static final ConfigKey<Double> TRAIN_GRAD_CLIP = key("train.grad_clip_norm", decimal(0, 1e9), 5.0,
       "Global gradient-norm clip (0 = off).");
+  public static final ConfigKey<EmbeddingUpdate> TRAIN_EMBEDDING_UPDATE = key("train.embedding_update", choice(EmbeddingUpdate.class),
+      EmbeddingUpdate.DENSE, "Embedding tables: dense = every row every step (exact Adam), rows = only the rows a batch "
+          + "touches (lazy Adam: untouched rows keep their moments; step cost independent of the vocabulary size).");
   public static final ConfigKey<Integer> TRAIN_PATIENCE = key("train.patience", integer(1, 1000), 2,
       "Early stopping: epochs without a better mean validation AUC.");
   public static final ConfigKey<Long> TRAIN_SEED = key("train.seed", longInteger(0, Long.MAX_VALUE), 7L,

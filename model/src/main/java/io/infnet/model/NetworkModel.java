@@ -15,6 +15,7 @@ import io.infnet.model.nn.Ops;
 import io.infnet.model.nn.Pass;
 import io.infnet.model.nn.Probe;
 import io.infnet.model.nn.RankingNetwork;
+import io.infnet.model.nn.TouchedRows;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Collections;
@@ -93,6 +94,11 @@ public final class NetworkModel implements RankingModel {
   /** Logits (B, K) of a forward pass; call inside an NDScope (the result lives in it). */
   public NDArray logits(ModelInputs inputs, boolean training) {
     return network.logits(new Pass(store, training), inputs);
+  }
+
+  /** Logits (B, K) of a training pass whose embedding lookups go through {@code rows} (row-wise updates). */
+  public NDArray logits(ModelInputs inputs, TouchedRows rows) {
+    return network.logits(new Pass(store, true, Probe.OFF, rows), inputs);
   }
 
   /** Every parameter by dotted name, in a fixed order (the export's and the gradients' order). */

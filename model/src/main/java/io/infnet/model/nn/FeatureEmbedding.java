@@ -80,9 +80,10 @@ public final class FeatureEmbedding extends Module {
     return mean.add(oov.mul(count.eq(0).toType(DataType.FLOAT32, false)));
   }
 
-  /** Rows of a table for int ids of any shape: ids.shape + [width]. */
+  /** Rows of a table for int ids of any shape: ids.shape + [width]; through the pass's touched rows when it has them. */
   static NDArray gather(Pass pass, Parameter table, NDArray ids) {
     NDArray longIds = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
+    if (pass.rows() != null) return pass.rows().gather(table, longIds);
     return longIds.getNDArrayInternal().embedding(longIds, pass.value(table), SparseFormat.DENSE).singletonOrThrow();
   }
 

@@ -5,12 +5,17 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
 /**
- * One forward pass: where parameter values come from, whether it trains (dropout on), and an optional
- * {@link Probe} that records activation statistics (diagnostics; off in training and scoring).
+ * One forward pass: where parameter values come from, whether it trains (dropout on), an optional
+ * {@link Probe} that records activation statistics (diagnostics; off in training and scoring), and optional
+ * {@link TouchedRows}: embedding lookups then read per-step copies of the touched rows (row-wise training), else null.
  */
-public record Pass(ParameterStore store, boolean training, Probe probe) {
+public record Pass(ParameterStore store, boolean training, Probe probe, TouchedRows rows) {
   public Pass(ParameterStore store, boolean training) {
-    this(store, training, Probe.OFF);
+    this(store, training, Probe.OFF, null);
+  }
+
+  public Pass(ParameterStore store, boolean training, Probe probe) {
+    this(store, training, probe, null);
   }
 
   public NDArray value(Parameter parameter) {
@@ -19,6 +24,6 @@ public record Pass(ParameterStore store, boolean training, Probe probe) {
 
   /** The same pass with the probe's names prefixed by {@code scope} ("block_0"). */
   public Pass within(String scope) {
-    return probe == Probe.OFF ? this : new Pass(store, training, probe.scoped(scope));
+    return probe == Probe.OFF ? this : new Pass(store, training, probe.scoped(scope), rows);
   }
 }

@@ -21,14 +21,16 @@ import java.util.Map;
  * <p>Embedding tables are row-sparse: only the rows a batch touched are stored ({@link Tensor#rows()}).
  * {@link #toBytes()} is a plain binary form for shipping between JVMs (no Java serialization).
  *
- * <p>The trainer's own gradients live on the model's device as one flat buffer ({@link #onDevice}); the per-tensor
- * host form is copied out of it, in one copy, only when asked for (an all-reduce, statistics). The device buffer is
- * released at the first {@link Trainer#computeGradients} after an optimizer step.
+ * <p>The trainer's own gradients live on the model's device as one flat buffer ({@link #onDevice}), plus, with
+ * row-wise embedding updates, each table's touched rows ({@link RowGradients}); the per-tensor host form is copied
+ * out of them only when asked for (an all-reduce, statistics), a table's straight from its U×d rows. The device
+ * buffers are released at the first {@link Trainer#computeGradients} after an optimizer step.
  */
 public final class Gradients {
   private static final int MAGIC = 0x494e4647; // "INFG"
   private Map<String, Tensor> tensors; // null until copied out of the device buffer
   private final NDArray deviceBuffer;
+  private final RowGradients deviceRows;
   private final ParameterLayout layout;
   private final long samples;
 
@@ -90,24 +92,31 @@ public final class Gradients {
   public Gradients(List<Tensor> tensors, long samples) {
     this.tensors = byName(tensors);
     this.deviceBuffer = null;
+    this.deviceRows = null;
     this.layout = null;
     this.samples = samples;
   }
 
-  private Gradients(NDArray deviceBuffer, ParameterLayout layout, long samples) {
+  private Gradients(NDArray deviceBuffer, RowGradients deviceRows, ParameterLayout layout, long samples) {
     this.deviceBuffer = deviceBuffer;
+    this.deviceRows = deviceRows;
     this.layout = layout;
     this.samples = samples;
   }
 
-  /** Gradients held as one flat buffer on the model's device, in {@code layout}'s order. */
-  static Gradients onDevice(NDArray flat, ParameterLayout layout, long samples) {
-    return new Gradients(flat, layout, samples);
+  /** Gradients held on the model's device: one flat buffer in {@code layout}'s order and the tables updated by rows. */
+  static Gradients onDevice(NDArray flat, RowGradients rows, ParameterLayout layout, long samples) {
+    return new Gradients(flat, rows, layout, samples);
   }
 
   /** The flat device buffer when these gradients are one in {@code layout} (the trainer's own), else null. */
   NDArray deviceBuffer(ParameterLayout layout) {
     return this.layout == layout ? deviceBuffer : null;
+  }
+
+  /** The device row gradients when these gradients are the trainer's own in {@code layout}, else null. */
+  RowGradients deviceRows(ParameterLayout layout) {
+    return this.layout == layout ? deviceRows : null;
   }
 
   private static Map<String, Tensor> byName(List<Tensor> tensors) {
@@ -122,7 +131,7 @@ public final class Gradients {
       if (deviceBuffer.isReleased()) {
         throw new IllegalStateException("these gradients were released: the trainer frees device gradients at the first step after an optimizer update");
       }
-      tensors = byName(layout.split(deviceBuffer.toFloatArray()));
+      tensors = byName(layout.split(deviceBuffer.toFloatArray(), deviceRows));
     }
     return tensors;
   }
@@ -144,11 +153,12 @@ public final class Gradients {
 
   /**
    * The sum of two gradient sets of the same model (sparse rows are merged); two device gradient sets of one trainer
-   * add on the device.
+   * without row-wise tables add on the device.
    */
   public Gradients plus(Gradients other) {
-    if (layout != null && other.deviceBuffer(layout) != null && !deviceBuffer.isReleased() && !other.deviceBuffer.isReleased()) {
-      return onDevice(deviceBuffer.add(other.deviceBuffer), layout, samples + other.samples);
+    if (layout != null && !layout.hasRowSlots() && other.deviceBuffer(layout) != null && !deviceBuffer.isReleased()
+        && !other.deviceBuffer.isReleased()) {
+      return onDevice(deviceBuffer.add(other.deviceBuffer), RowGradients.NONE, layout, samples + other.samples);
     }
     Map<String, Tensor> mine = host();
     Map<String, Tensor> theirs = other.host();

@@ -7,9 +7,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import io.infnet.config.choices.EmbeddingUpdate;
 import io.infnet.json.Jsons;
 import io.infnet.model.NetworkModel;
 import io.infnet.model.RankingModel;
@@ -19,6 +21,7 @@ import io.infnet.model.nn.Module.NamedParameter;
 import io.infnet.model.nn.ModelInputs;
 import io.infnet.model.nn.Ops;
 import io.infnet.model.nn.SplitMix64;
+import io.infnet.model.nn.TouchedRows;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,12 +50,18 @@ import java.util.Map;
  * one flat device buffer; the optimizer reads it there when this JVM trains alone, and a data-parallel all-reduce
  * copies it to the host once and the summed buffer back once ({@link Gradients}). {@link #checkDevicePlacement}
  * asserts it.
+ *
+ * <p>Embedding tables (train.embedding_update): dense, their V×d gradients join the flat buffer and every row is
+ * updated; rows, the forward reads a per-step copy of the rows the batch touches ({@link TouchedRows}), backward
+ * yields U×d gradients and the optimizer updates those rows only ({@link Optimizer#updateRows}), so a step costs the
+ * same for any vocabulary size. The tables then never require gradients.
  */
 public final class Trainer implements AutoCloseable {
   private static final String CHECKPOINT_FORMAT = "infnet-checkpoint/1";
   private final NetworkModel model;
   private final Optimizer optimizer;
   private final ParameterLayout layout;
+  private final boolean byRows;
   private NDManager gradientBuffers; // this step's flat gradient buffers; released at the first step after an update
   private boolean updatedSinceGradients;
   private final float[] taskWeights;
@@ -70,12 +79,13 @@ public final class Trainer implements AutoCloseable {
     this.model = network;
     this.options = options;
     this.optimizer = new Optimizer(options.optimizer(), options.weightDecay(), network.manager());
-    this.layout = new ParameterLayout(network.parameters().values());
+    this.byRows = options.embeddingUpdate() == EmbeddingUpdate.ROWS;
+    this.layout = new ParameterLayout(network.parameters().values(), byRows);
     this.gradientBuffers = network.manager().newSubManager();
     this.taskWeights = new float[model.spec().taskCount()];
     for (int k = 0; k < taskWeights.length; k++) taskWeights[k] = model.spec().taskWeights().get(k).floatValue();
     if (options.threads() > 0) JniUtils.setNumThreads(options.threads());
-    for (NamedParameter p : network.parameters().values()) p.parameter().getArray().setRequiresGradient(true);
+    for (NamedParameter p : network.parameters().values()) p.parameter().getArray().setRequiresGradient(!(byRows && p.rowSparse()));
   }
 
   public RankingModel model() {
@@ -107,7 +117,8 @@ public final class Trainer implements AutoCloseable {
     try (NDScope scope = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       long start = System.nanoTime();
       ModelInputs in = ModelInputs.of(model.manager(), batch);
-      NDArray logits = model.logits(in, true);
+      TouchedRows touched = byRows ? new TouchedRows() : null;
+      NDArray logits = byRows ? model.logits(in, touched) : model.logits(in, true);
       NDArray perTask = Ops.binaryCrossEntropyWithLogits(logits, in.labels()).mul(in.labelMask()).sum(new int[] {0});
       NDArray loss = perTask.mul(model.manager().create(taskWeights)).sum();
       long forwardEnd = System.nanoTime();
@@ -115,7 +126,7 @@ public final class Trainer implements AutoCloseable {
       taskLossSums = perTask.toFloatArray();
       weightedLoss = loss.getFloat();
       long backwardEnd = System.nanoTime();
-      lastGradients = collectGradients(rows);
+      lastGradients = collectGradients(rows, touched);
       lastPhases = new PhaseNanos(forwardEnd - start, backwardEnd - forwardEnd, System.nanoTime() - backwardEnd);
     }
     double[] taskLoss = new double[tasks];
@@ -128,15 +139,38 @@ public final class Trainer implements AutoCloseable {
     return new StepResult(step, weightedLoss / rows, taskLoss, rows);
   }
 
-  /** Every parameter's gradient into one flat buffer on the device (one kernel), then .grad zeroed. */
-  private Gradients collectGradients(int rows) {
+  /**
+   * Every flat-path parameter's gradient into one flat buffer on the device (one kernel), then .grad zeroed; the
+   * tables updated by rows keep their U×d gradients as they are.
+   */
+  private Gradients collectGradients(int rows, TouchedRows touched) {
     NDList flat = new NDList();
-    for (NamedParameter p : model.parameters().values()) flat.add(p.parameter().getArray().getGradient().flatten());
+    for (ParameterLayout.Slot slot : layout.slots()) {
+      if (!slot.byRows()) flat.add(model.parameters().get(slot.name()).parameter().getArray().getGradient().flatten());
+    }
     NDArray buffer = NDArrays.concat(flat);
-    for (NamedParameter p : model.parameters().values()) JniUtils.zeroGrad((PtNDArray) p.parameter().getArray()); // PyTorch accumulates into .grad
-    NDScope.unregister(buffer);
-    buffer.attach(gradientBuffers);
-    return Gradients.onDevice(buffer, layout, rows);
+    for (ParameterLayout.Slot slot : layout.slots()) {
+      if (!slot.byRows()) JniUtils.zeroGrad((PtNDArray) model.parameters().get(slot.name()).parameter().getArray()); // PyTorch accumulates into .grad
+    }
+    keep(buffer);
+    return Gradients.onDevice(buffer, touched == null ? RowGradients.NONE : rowGradients(touched), layout, rows);
+  }
+
+  private RowGradients rowGradients(TouchedRows touched) {
+    Map<String, TouchedRows.Rows> byName = new LinkedHashMap<>();
+    Map<Parameter, TouchedRows.Rows> byTable = touched.gradients();
+    for (NamedParameter p : model.parameters().values()) {
+      TouchedRows.Rows r = byTable.get(p.parameter());
+      if (r != null) byName.put(p.name(), new TouchedRows.Rows(keep(r.ids()), keep(r.gradient())));
+    }
+    return new RowGradients(byName);
+  }
+
+  /** Out of the step's scope, into this step's gradient buffers. */
+  private NDArray keep(NDArray array) {
+    NDScope.unregister(array);
+    array.attach(gradientBuffers);
+    return array;
   }
 
   private void releaseGradientBuffers() {
@@ -180,9 +214,15 @@ public final class Trainer implements AutoCloseable {
     JniUtils.setGradMode(false); // in-place updates of leaf tensors
     try (NDScope ignored = new NDScope()) {
       NDArray flat = summed.deviceBuffer(layout);
-      if (flat == null) flat = model.manager().create(layout.flatten(summed)); // reduced on the host: one copy back
+      RowGradients rows = summed.deviceRows(layout);
+      if (flat == null) { // reduced on the host: one copy back
+        flat = model.manager().create(layout.flatten(summed));
+        rows = RowGradients.fromHost(summed, layout, model.manager());
+      }
       double scale = 1.0 / summed.samples();
-      double norm = Math.sqrt(flat.toType(DataType.FLOAT64, false).square().sum().getDouble()) * scale; // double, as on the host
+      // untouched rows have zero gradient: the flat buffer and the touched rows make the exact global norm
+      double squared = flat.toType(DataType.FLOAT64, false).square().sum().getDouble() + rows.squaredNorm();
+      double norm = Math.sqrt(squared) * scale; // double, as on the host
       boolean clipping = options.gradClipNorm() > 0 && norm > options.gradClipNorm();
       if (clipping) scale *= options.gradClipNorm() / norm;
       lastGradientNorm = norm;
@@ -190,7 +230,12 @@ public final class Trainer implements AutoCloseable {
       double lr = options.learningRateAt(step);
       for (ParameterLayout.Slot slot : layout.slots()) {
         NDArray weights = model.parameters().get(slot.name()).parameter().getArray();
-        optimizer.update(slot.name(), weights, layout.view(flat, slot), scale, lr, step + 1);
+        if (!slot.byRows()) {
+          optimizer.update(slot.name(), weights, layout.view(flat, slot), scale, lr, step + 1);
+        } else if (rows.tables().containsKey(slot.name())) {
+          TouchedRows.Rows r = rows.tables().get(slot.name());
+          optimizer.updateRows(slot.name(), weights, r.ids(), r.gradient(), scale, lr, step + 1);
+        }
       }
     } finally {
       JniUtils.setGradMode(gradMode);
@@ -216,6 +261,10 @@ public final class Trainer implements AutoCloseable {
     if (lastGradients != null) {
       NDArray buffer = lastGradients.deviceBuffer(layout);
       if (buffer != null && !buffer.isReleased()) placement.check("the gradient buffer", buffer);
+      RowGradients rows = lastGradients.deviceRows(layout);
+      if (rows != null && buffer != null && !buffer.isReleased()) {
+        rows.tables().forEach((name, r) -> placement.check("the row gradients of " + name, r.gradient()));
+      }
     }
   }
 

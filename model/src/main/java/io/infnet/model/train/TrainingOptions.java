@@ -2,6 +2,7 @@ package io.infnet.model.train;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.config.choices.EmbeddingUpdate;
 import io.infnet.config.choices.LrSchedule;
 import io.infnet.config.choices.OptimizerKind;
 
@@ -12,6 +13,7 @@ import io.infnet.config.choices.OptimizerKind;
  *                   sets it to epochs × steps of the first epoch once that epoch is done; until then the rate stays at
  *                   its peak after warmup)
  * @param threads    intra-op threads of the engine, 0 = leave the engine's default (cores of the JVM)
+ * @param embeddingUpdate dense: embedding tables take the dense path; rows: only the rows a batch touches (lazy)
  */
 public record TrainingOptions(
     OptimizerKind optimizer,
@@ -25,19 +27,21 @@ public record TrainingOptions(
     long maxSteps,
     long totalSteps,
     long seed,
-    int threads) {
+    int threads,
+    EmbeddingUpdate embeddingUpdate) {
 
   public static TrainingOptions from(InfnetConfig config) {
     long maxSteps = config.get(Keys.TRAIN_MAX_STEPS);
     return new TrainingOptions(config.get(Keys.TRAIN_OPTIMIZER), config.get(Keys.TRAIN_LEARNING_RATE),
         config.get(Keys.TRAIN_WARMUP_STEPS), config.get(Keys.TRAIN_LR_SCHEDULE), config.get(Keys.TRAIN_WEIGHT_DECAY),
         config.get(Keys.TRAIN_GRAD_CLIP), config.get(Keys.TRAIN_PATIENCE), config.get(Keys.TRAIN_EPOCHS), maxSteps,
-        maxSteps, config.get(Keys.TRAIN_SEED), config.get(Keys.TRAIN_THREADS));
+        maxSteps, config.get(Keys.TRAIN_SEED), config.get(Keys.TRAIN_THREADS),
+        config.get(Keys.TRAIN_EMBEDDING_UPDATE));
   }
 
   public TrainingOptions withTotalSteps(long steps) {
     return new TrainingOptions(optimizer, learningRate, warmupSteps, lrSchedule, weightDecay, gradClipNorm, patience,
-        epochs, maxSteps, steps, seed, threads);
+        epochs, maxSteps, steps, seed, threads, embeddingUpdate);
   }
 
   /** The learning rate of (0-based) step t: linear warmup to the peak, then cosine decay to 0 at totalSteps. */

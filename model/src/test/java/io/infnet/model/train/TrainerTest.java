@@ -125,8 +125,10 @@ class TrainerTest {
     }
   }
 
-  @Test
-  void shardedGradientsSumToTheWholeBatchGradient() {
+  /** Also with train.embedding_update = rows: the exchanged row-sparse form then comes straight from the U×d rows. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"dense", "rows"})
+  void shardedGradientsSumToTheWholeBatchGradient(String embeddingUpdate) {
     ModelSpec spec = Synthetic.spec();
     Random random = new Random(41);
     Batch whole = new Batch(spec.schema(), 40);
@@ -137,7 +139,7 @@ class TrainerTest {
       Synthetic.addRow(whole, spec.schema(), new Random(seed));
       Synthetic.addRow(i < 25 ? first : second, spec.schema(), new Random(seed));
     }
-    try (RankingModel model = Models.create(spec, 5); Trainer trainer = new Trainer(model, options())) {
+    try (RankingModel model = Models.create(spec, 5); Trainer trainer = new Trainer(model, options("train.embedding_update=" + embeddingUpdate))) {
       trainer.computeGradients(whole);
       Gradients all = trainer.gradients();
       trainer.computeGradients(first);

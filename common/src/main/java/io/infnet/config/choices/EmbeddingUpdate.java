@@ -1,0 +1,11 @@
+package io.infnet.config.choices;
+
+/** train.embedding_update: how the optimizer updates embedding tables (docs/MODEL.md, "Embedding updates"). */
+public enum EmbeddingUpdate implements Choice {
+  DENSE, ROWS;
+
+  @Override
+  public String toString() {
+    return configName();
+  }
+}
