@@ -15,6 +15,7 @@ import io.infnet.model.NetworkModel;
 import io.infnet.model.RankingModel;
 import io.infnet.model.data.Batch;
 import io.infnet.model.io.SafeTensors;
+import io.infnet.model.nn.Autocast;
 import io.infnet.model.nn.Module.NamedParameter;
 import io.infnet.model.nn.ModelInputs;
 import io.infnet.model.nn.Ops;
@@ -47,6 +48,9 @@ import java.util.Map;
  * one flat device buffer; the optimizer reads it there when this JVM trains alone, and a data-parallel all-reduce
  * copies it to the host once and the summed buffer back once ({@link Gradients}). {@link #checkDevicePlacement}
  * asserts it.
+ *
+ * <p>Precision (train.precision): with bf16 the forward pass follows {@link Autocast#BF16} (matmul-heavy ops in
+ * bfloat16); the weights, their gradients, the optimizer state and the loss stay fp32.
  */
 public final class Trainer implements AutoCloseable {
   private static final String CHECKPOINT_FORMAT = "infnet-checkpoint/1";
@@ -56,6 +60,7 @@ public final class Trainer implements AutoCloseable {
   private NDManager gradientBuffers; // this step's flat gradient buffers; released at the first step after an update
   private boolean updatedSinceGradients;
   private final float[] taskWeights;
+  private final Autocast precision;
   private TrainingOptions options;
   private Gradients lastGradients;
   private PhaseNanos lastPhases;
@@ -69,6 +74,7 @@ public final class Trainer implements AutoCloseable {
     }
     this.model = network;
     this.options = options;
+    this.precision = Autocast.of(options.precision());
     this.optimizer = new Optimizer(options.optimizer(), options.weightDecay(), network.manager());
     this.layout = new ParameterLayout(network.parameters().values());
     this.gradientBuffers = network.manager().newSubManager();
@@ -107,7 +113,7 @@ public final class Trainer implements AutoCloseable {
     try (NDScope scope = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       long start = System.nanoTime();
       ModelInputs in = ModelInputs.of(model.manager(), batch);
-      NDArray logits = model.logits(in, true);
+      NDArray logits = model.logits(in, true, precision); // fp32: the loss is computed in fp32
       NDArray perTask = Ops.binaryCrossEntropyWithLogits(logits, in.labels()).mul(in.labelMask()).sum(new int[] {0});
       NDArray loss = perTask.mul(model.manager().create(taskWeights)).sum();
       long forwardEnd = System.nanoTime();
@@ -201,7 +207,8 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Throws unless every weight, its .grad, every optimizer state tensor and the last gradient buffer are on the
-   * model's device: a tensor left on the CPU would cost a copy per step on a GPU. Runs on the CPU too.
+   * model's device, in fp32: a tensor left on the CPU would cost a copy per step on a GPU, and master copies stay fp32
+   * whatever train.precision casts. Runs on the CPU too.
    */
   public void checkDevicePlacement() {
     DevicePlacement placement = new DevicePlacement(model.manager().getDevice());

@@ -4,6 +4,7 @@ import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
 import io.infnet.config.choices.LrSchedule;
 import io.infnet.config.choices.OptimizerKind;
+import io.infnet.config.choices.Precision;
 
 /**
  * How to train (the train.* keys that the trainer and the loop read).
@@ -12,6 +13,7 @@ import io.infnet.config.choices.OptimizerKind;
  *                   sets it to epochs × steps of the first epoch once that epoch is done; until then the rate stays at
  *                   its peak after warmup)
  * @param threads    intra-op threads of the engine, 0 = leave the engine's default (cores of the JVM)
+ * @param precision  train.precision: the arithmetic of the training forward/backward pass
  */
 public record TrainingOptions(
     OptimizerKind optimizer,
@@ -25,19 +27,21 @@ public record TrainingOptions(
     long maxSteps,
     long totalSteps,
     long seed,
-    int threads) {
+    int threads,
+    Precision precision) {
 
   public static TrainingOptions from(InfnetConfig config) {
     long maxSteps = config.get(Keys.TRAIN_MAX_STEPS);
     return new TrainingOptions(config.get(Keys.TRAIN_OPTIMIZER), config.get(Keys.TRAIN_LEARNING_RATE),
         config.get(Keys.TRAIN_WARMUP_STEPS), config.get(Keys.TRAIN_LR_SCHEDULE), config.get(Keys.TRAIN_WEIGHT_DECAY),
         config.get(Keys.TRAIN_GRAD_CLIP), config.get(Keys.TRAIN_PATIENCE), config.get(Keys.TRAIN_EPOCHS), maxSteps,
-        maxSteps, config.get(Keys.TRAIN_SEED), config.get(Keys.TRAIN_THREADS));
+        maxSteps, config.get(Keys.TRAIN_SEED), config.get(Keys.TRAIN_THREADS),
+        config.get(Keys.TRAIN_PRECISION));
   }
 
   public TrainingOptions withTotalSteps(long steps) {
     return new TrainingOptions(optimizer, learningRate, warmupSteps, lrSchedule, weightDecay, gradClipNorm, patience,
-        epochs, maxSteps, steps, seed, threads);
+        epochs, maxSteps, steps, seed, threads, precision);
   }
 
   /** The learning rate of (0-based) step t: linear warmup to the peak, then cosine decay to 0 at totalSteps. */

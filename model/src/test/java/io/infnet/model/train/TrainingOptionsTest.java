@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.choices.LrSchedule;
 import io.infnet.config.choices.OptimizerKind;
+import io.infnet.config.choices.Precision;
 import org.junit.jupiter.api.Test;
 
 class TrainingOptionsTest {
@@ -34,7 +35,8 @@ class TrainingOptionsTest {
   @Test
   void readsEveryTrainKey() {
     TrainingOptions o = TrainingOptions.from(InfnetConfig.defaults().with("train.optimizer=adagrad", "train.weight_decay=0.5",
-        "train.grad_clip_norm=2", "train.patience=3", "train.epochs=4", "train.seed=9", "train.threads=2"));
-    assertEquals(new TrainingOptions(OptimizerKind.ADAGRAD, 0.002, 50, LrSchedule.COSINE, 0.5, 2.0, 3, 4, 0, 0, 9, 2), o);
+        "train.grad_clip_norm=2", "train.patience=3", "train.epochs=4", "train.seed=9", "train.threads=2", "train.precision=bf16"));
+    assertEquals(new TrainingOptions(OptimizerKind.ADAGRAD, 0.002, 50, LrSchedule.COSINE, 0.5, 2.0, 3, 4, 0, 0, 9, 2,
+        Precision.BF16), o);
   }
 }
