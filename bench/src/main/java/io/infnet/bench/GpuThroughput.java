@@ -1,7 +1,9 @@
 package io.infnet.bench;
 
 import ai.djl.Device;
+import io.infnet.config.choices.Precision;
 import io.infnet.model.ModelSpec;
+import io.infnet.model.nn.Autocast;
 import io.infnet.model.nn.ForwardFlops;
 import io.infnet.model.nn.ForwardFlops.Form;
 import java.util.LinkedHashMap;
@@ -14,8 +16,11 @@ import java.util.Map;
  * bench/model-throughput-gpu/run-on-device.sh: INFNet training samples/s and inference rows/s on {@code gpu(0)} at
  * batch 4,096 and 16,384 for the given shapes (default base and long), each as a fraction of the fp32, TF32 and bf16
  * matmul ceilings measured in the same run (fp32 here through DJL; TF32 and bf16 by the script through Python's torch,
- * which can switch TF32 on, passed as -Dinfnet.bench.ceilings=fp32:G,tf32:G,bf16:G in GFLOP/s). Ends with
- * {@code gpu base train samples/s @16384: N} and {@code gpu base inference rows/s @16384: N}.
+ * which can switch TF32 on, passed as -Dinfnet.bench.ceilings=fp32:G,tf32:G,bf16:G in GFLOP/s). Then, where the JNI
+ * library has bfloat16 (-Dinfnet.jni.bfloat16=true: the script rebuilds it so), the same at batch 16,384 with
+ * train.precision=bf16 (else fp16) and the largest fp32 − bf16 prediction gap on the same weights. Ends with
+ * {@code gpu base train samples/s @16384: N} and {@code gpu base inference rows/s @16384: N} (fp32), then the bf16
+ * pair ({@code gpu base bf16 train samples/s @16384: N}, {@code gpu base bf16 inference rows/s @16384: N}).
  */
 public final class GpuThroughput {
   private static final int[] BATCHES = {4096, 16384};
@@ -23,6 +28,9 @@ public final class GpuThroughput {
   private static final int WARMUP = 3;
   private static final int MAX_STEPS = 10;
   private static final double BUDGET_SECONDS = 20;
+  private static final int REDUCED_PRECISION_BATCH = 16384;
+  /** bf16 where the JNI library has it (the script rebuilds it so), else fp16, which DJL's own library can cast to. */
+  private static final Precision REDUCED = Boolean.getBoolean(Autocast.JNI_BFLOAT16_PROPERTY) ? Precision.BF16 : Precision.FP16;
 
   private GpuThroughput() {}
 
@@ -44,12 +52,25 @@ public final class GpuThroughput {
               train, fractions(3 * flops * train, ceilings), infer, fractions(flops * infer, ceilings));
           headline.put(name + "@" + rows, new double[] {train, infer});
         }
+        int rows = REDUCED_PRECISION_BATCH;
+        double train = rows / run.train(rows, 0, WARMUP, MAX_STEPS, BUDGET_SECONDS, REDUCED).step();
+        double infer = rows / run.predict(rows, WARMUP, MAX_STEPS, BUDGET_SECONDS, Autocast.of(REDUCED));
+        System.out.printf(Locale.ROOT, "%s batch %d %s: train %,.0f samples/s (%s), inference %,.0f rows/s (%s)%n", name,
+            rows, REDUCED, train, fractions(3 * flops * train, ceilings), infer, fractions(flops * infer, ceilings));
+        headline.put(name + " " + REDUCED + "@" + rows, new double[] {train, infer});
+        System.out.printf(Locale.ROOT, "%s %s vs fp32 predictions, same weights, 4096 rows: max |dp| %.2e%n", name, REDUCED,
+            run.predictionGap(4096, Autocast.of(REDUCED)));
       }
     }
     double[] base = headline.get("base@16384");
     if (base != null) {
       System.out.printf(Locale.ROOT, "gpu base train samples/s @16384: %.0f%n", base[0]);
       System.out.printf(Locale.ROOT, "gpu base inference rows/s @16384: %.0f%n", base[1]);
+    }
+    double[] reduced = headline.get("base " + REDUCED + "@16384");
+    if (reduced != null) {
+      System.out.printf(Locale.ROOT, "gpu base %s train samples/s @16384: %.0f%n", REDUCED, reduced[0]);
+      System.out.printf(Locale.ROOT, "gpu base %s inference rows/s @16384: %.0f%n", REDUCED, reduced[1]);
     }
   }
 

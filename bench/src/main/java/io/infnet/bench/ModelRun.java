@@ -3,10 +3,12 @@ package io.infnet.bench;
 import ai.djl.Device;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.choices.ModelType;
+import io.infnet.config.choices.Precision;
 import io.infnet.model.ModelSpec;
 import io.infnet.model.Models;
 import io.infnet.model.NetworkModel;
 import io.infnet.model.data.Batch;
+import io.infnet.model.nn.Autocast;
 import io.infnet.model.train.Gradients;
 import io.infnet.model.train.Trainer;
 import io.infnet.model.train.TrainingOptions;
@@ -67,9 +69,15 @@ final class ModelRun implements AutoCloseable {
   }
 
   TrainingTimes train(int batchRows, int threads, int warmup, int maxSteps, double budgetSeconds) {
+    return train(batchRows, threads, warmup, maxSteps, budgetSeconds, Precision.FP32);
+  }
+
+  /** As {@link #train(int, int, int, int, double)} with train.precision = {@code precision}. */
+  TrainingTimes train(int batchRows, int threads, int warmup, int maxSteps, double budgetSeconds, Precision precision) {
     List<List<Batch>> batches = new ArrayList<>();
     for (int i = 0; i < DISTINCT_BATCHES; i++) batches.add(batch(batchRows));
-    TrainingOptions options = TrainingOptions.from(InfnetConfig.defaults().with("train.threads=" + threads));
+    TrainingOptions options = TrainingOptions.from(InfnetConfig.defaults().with("train.threads=" + threads,
+        "train.precision=" + precision.configName()));
     List<double[]> phases = new ArrayList<>();
     try (Trainer trainer = new Trainer(model, options)) {
       int[] step = {0};
@@ -103,8 +111,26 @@ final class ModelRun implements AutoCloseable {
 
   /** Median seconds to predict one batch of {@code rows} (inference mode). */
   double predict(int rows, int warmup, int maxRuns, double budgetSeconds) {
+    return predict(rows, warmup, maxRuns, budgetSeconds, Autocast.FP32);
+  }
+
+  /** As {@link #predict(int, int, int, double)}, the forward pass under {@code precision}. */
+  double predict(int rows, int warmup, int maxRuns, double budgetSeconds, Autocast precision) {
     List<Batch> chunks = batch(rows);
-    return Timing.medianSeconds(() -> chunks.forEach(model::predict), warmup, maxRuns, budgetSeconds);
+    return Timing.medianSeconds(() -> chunks.forEach(b -> model.predict(b, precision)), warmup, maxRuns, budgetSeconds);
+  }
+
+  /** Largest |p_fp32 − p_precision| over the predictions of {@code rows} rows, same weights (accuracy of the cast). */
+  double predictionGap(int rows, Autocast precision) {
+    double gap = 0;
+    for (Batch chunk : batch(rows)) {
+      float[][] full = model.predict(chunk);
+      float[][] reduced = model.predict(chunk, precision);
+      for (int r = 0; r < full.length; r++) {
+        for (int k = 0; k < full[r].length; k++) gap = Math.max(gap, Math.abs(full[r][k] - reduced[r][k]));
+      }
+    }
+    return gap;
   }
 
   @Override

@@ -18,6 +18,7 @@ import io.infnet.config.choices.ModelType;
 import io.infnet.config.choices.OptimizerKind;
 import io.infnet.config.choices.OutOfRangeIds;
 import io.infnet.config.choices.PguProxies;
+import io.infnet.config.choices.Precision;
 import io.infnet.config.choices.SeqProxyPool;
 import io.infnet.config.choices.SequencePooling;
 import io.infnet.config.choices.Split;
@@ -211,6 +212,9 @@ public final class Keys {
       "Intra-op threads per worker (0 = cores of the JVM).");
   public static final ConfigKey<DeviceKind> TRAIN_DEVICE = key("train.device", choice(DeviceKind.class), DeviceKind.CPU,
       "Training device: gpu puts each worker on the GPU Spark assigned to its task (else GPU 0) and fails before the first step if libtorch sees none (CUDA build: see README, GPU; untested here).");
+
+  public static final ConfigKey<Precision> TRAIN_PRECISION = key("train.precision", choice(Precision.class), Precision.FP32,
+      "Training arithmetic: bf16 (or fp16) runs linear layers, attention matmuls and towers in bfloat16 (float16), with fp32 master weights, gradients, optimizer, LayerNorm, softmax and loss; validation, export and scoring stay fp32. bf16 needs a PyTorch JNI library with bfloat16 (DJL 0.36's has none: docs/MODEL.md, \"Mixed precision\").");
 
   // ---- evaluation and scoring -------------------------------------------------------------------------
   public static final ConfigKey<Split> EVALUATE_SPLIT = key("evaluate.split", choice(Split.class, Split.VALID, Split.TEST), Split.TEST, "Split evaluated.");

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import io.infnet.model.data.Batch;
 import io.infnet.model.io.ModelExport;
 import io.infnet.model.io.SafeTensors;
+import io.infnet.model.nn.Autocast;
 import io.infnet.model.nn.Module.NamedParameter;
 import io.infnet.model.nn.ModelInputs;
 import io.infnet.model.nn.Ops;
@@ -57,6 +58,11 @@ public final class NetworkModel implements RankingModel {
 
   @Override
   public float[][] predict(Batch batch) {
+    return predict(batch, Autocast.FP32);
+  }
+
+  /** Probabilities as {@link #predict(Batch)}, the forward pass under {@code precision} (fp32 results either way). */
+  public float[][] predict(Batch batch, Autocast precision) {
     int rows = batch.size();
     int tasks = spec.taskCount();
     float[][] out = new float[rows][];
@@ -66,7 +72,7 @@ public final class NetworkModel implements RankingModel {
     // threads): switch it off so that inference records no graph and takes the same kernels on every thread.
     JniUtils.setGradMode(false);
     try (NDScope scope = new NDScope()) {
-      flat = Ops.sigmoid(logits(ModelInputs.of(manager, batch), false)).toFloatArray();
+      flat = Ops.sigmoid(logits(ModelInputs.of(manager, batch), false, precision)).toFloatArray();
     }
     for (int r = 0; r < rows; r++) {
       out[r] = new float[tasks];
@@ -91,14 +97,26 @@ public final class NetworkModel implements RankingModel {
     return recorder.means();
   }
 
-  /** Logits (B, K) of a forward pass; call inside an NDScope (the result lives in it). */
+  /** Logits (B, K) of an fp32 forward pass; call inside an NDScope (the result lives in it). */
   public NDArray logits(ModelInputs inputs, boolean training) {
-    return network.logits(new Pass(store, training), inputs);
+    return logits(inputs, training, Autocast.FP32);
   }
 
-  /** Logits (B, K) of a training pass whose embedding lookups go through {@code rows} (row-wise updates). */
-  public NDArray logits(ModelInputs inputs, TouchedRows rows) {
-    return network.logits(new Pass(store, true, Probe.OFF, rows), inputs);
+  /** Logits (B, K) of a forward pass under {@code precision}, returned in fp32 (the loss and predictions read fp32). */
+  public NDArray logits(ModelInputs inputs, boolean training, Autocast precision) {
+    return logits(new Pass(store, training, Probe.OFF, precision, null), inputs);
+  }
+
+  /**
+   * Logits (B, K) of a training pass under {@code precision}, in fp32; its embedding lookups go through {@code rows}
+   * (row-wise updates), or read the tables when it is null.
+   */
+  public NDArray trainingLogits(ModelInputs inputs, Autocast precision, TouchedRows rows) {
+    return logits(new Pass(store, true, Probe.OFF, precision, rows), inputs);
+  }
+
+  private NDArray logits(Pass pass, ModelInputs inputs) {
+    return pass.precision().full(network.logits(pass, inputs));
   }
 
   /** Every parameter by dotted name, in a fixed order (the export's and the gradients' order). */

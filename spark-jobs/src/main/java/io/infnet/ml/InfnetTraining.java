@@ -77,7 +77,7 @@ public final class InfnetTraining {
     return new Provenance(config, config.hash(),
         new Provenance.Features(snapshot.path(), snapshot.version(), rows, snapshot.encoding()),
         new Provenance.Training(runId, config.get(Keys.TRAIN_WORKERS), result.steps(), result.epochsRun(), result.bestEpoch(),
-            result.bestValidAuc(), Instant.now().toString()),
+            result.bestValidAuc(), Instant.now().toString(), config.get(Keys.TRAIN_PRECISION).configName()),
         BuildInfo.describe());
   }
 }

@@ -3,6 +3,7 @@ package io.infnet.model.io;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.infnet.config.InfnetConfig;
+import io.infnet.config.choices.Precision;
 import io.infnet.schema.IdEncoding;
 import java.util.Locale;
 import java.util.Map;
@@ -31,8 +32,13 @@ public record Provenance(InfnetConfig config, String configHash, Features featur
     }
   }
 
+  /** @param precision train.precision of the run ("fp32", "bf16"); manifests written before it was recorded: fp32 */
   public record Training(String runId, int workers, long steps, int epochsRun, int bestEpoch, Map<String, Double> bestValidAuc,
-                         String finishedAt) {}
+                         String finishedAt, String precision) {
+    public Training {
+      if (precision == null) precision = Precision.FP32.configName(); // every earlier run trained in fp32
+    }
+  }
 
   /** @param gitCommit "unknown" when the launcher did not say (INFNET_GIT_SHA) */
   public record Code(String version, String gitCommit, String java, String os, String spark) {

@@ -45,18 +45,19 @@ public final class CrossAttention extends Module {
     long batch = q.getShape().get(0);
     long queryCount = q.getShape().get(1);
     int headDim = dim / heads;
+    Autocast ac = pass.precision();
     // Per head h: (q_h W_K^h) — one bmm over heads, the weights never broadcast over the batch.
     NDArray perHeadQueries = query.apply(pass, q).reshape(batch * queryCount, heads, headDim).transpose(1, 0, 2); // (H,B·nq,dh)
     NDArray keyWeight = pass.value(keyValue.key).reshape(heads, headDim, dim);                                      // (H,dh,d)
-    NDArray foldedQueries = perHeadQueries.matMul(keyWeight)                                                        // (H,B·nq,d)
+    NDArray foldedQueries = ac.matMul(perHeadQueries, keyWeight)                                                      // (H,B·nq,d)
         .reshape(heads, batch, queryCount, dim).transpose(1, 0, 2, 3).reshape(batch, heads * queryCount, dim);    // (B,H·nq,d)
-    NDArray scores = Ops.scale(foldedQueries.matMul(keys.transpose(0, 2, 1)), 1.0 / Math.sqrt(headDim));                 // (B,H·nq,n)
-    NDArray probs = maskedSoftmax(scores, mask, batch);
+    NDArray scores = Ops.scale(ac.matMul(foldedQueries, keys.transpose(0, 2, 1)), 1.0 / Math.sqrt(headDim));             // (B,H·nq,n)
+    NDArray probs = maskedSoftmax(ac.full(scores), mask, batch);
     pass.probe().attention("ca", probs, mask);
-    NDArray pooled = probs.matMul(keys)                                                                             // (B,H·nq,d)
+    NDArray pooled = ac.matMul(probs, keys)                                                                         // (B,H·nq,d)
         .reshape(batch, heads, queryCount, dim).transpose(1, 0, 2, 3).reshape(heads, batch * queryCount, dim);    // (H,B·nq,d)
     NDArray valueWeight = pass.value(keyValue.value).reshape(heads, headDim, dim).transpose(0, 2, 1);             // (H,d,dh)
-    NDArray perHead = pooled.matMul(valueWeight);                                                                   // (H,B·nq,dh)
+    NDArray perHead = ac.matMul(pooled, valueWeight);                                                                // (H,B·nq,dh)
     // Σ probs is 1, or 0 for an all-padding row: the value bias then vanishes too, as in the direct form.
     NDArray probMass = probs.sum(new int[] {2}, true).reshape(batch, heads, queryCount, 1).transpose(1, 0, 2, 3)
         .reshape(heads, batch * queryCount, 1);
@@ -70,18 +71,18 @@ public final class CrossAttention extends Module {
   public NDArray applyDirect(Pass pass, NDArray q, NDArray keys, NDArray mask) {
     long batch = q.getShape().get(0);
     int headDim = dim / heads;
+    Autocast ac = pass.precision();
     NDArray queries = splitHeads(query.apply(pass, q));                                 // (B,H,nq,dh)
-    NDArray projectedKeys = keys.matMul(pass.value(keyValue.key).transpose());           // (B,n,d)
-    NDArray projectedValues = keys.getNDArrayInternal()
-        .linear(keys, pass.value(keyValue.value), pass.value(keyValue.valueBias)).singletonOrThrow();
+    NDArray projectedKeys = ac.matMul(keys, pass.value(keyValue.key).transpose());       // (B,n,d)
+    NDArray projectedValues = ac.linear(keys, pass.value(keyValue.value), pass.value(keyValue.valueBias));
     NDArray keysT = splitHeads(projectedKeys).transpose(0, 1, 3, 2);                     // (B,H,dh,n)
     long queryCount = q.getShape().get(1);
-    NDArray scores = Ops.scale(queries.matMul(keysT), 1.0 / Math.sqrt(headDim)).reshape(batch, heads * queryCount, -1);
-    NDArray probs = maskedSoftmax(scores, mask, batch).reshape(batch, heads, queryCount, -1);
-    return output.apply(pass, mergeHeads(probs.matMul(splitHeads(projectedValues)), batch));
+    NDArray scores = Ops.scale(ac.matMul(queries, keysT), 1.0 / Math.sqrt(headDim)).reshape(batch, heads * queryCount, -1);
+    NDArray probs = maskedSoftmax(ac.full(scores), mask, batch).reshape(batch, heads, queryCount, -1);
+    return output.apply(pass, mergeHeads(ac.matMul(probs, splitHeads(projectedValues)), batch));
   }
 
-  /** Softmax over the last axis of scores (B, queries, n), padded keys excluded. */
+  /** Softmax over the last axis of fp32 scores (B, queries, n), padded keys excluded. */
   private NDArray maskedSoftmax(NDArray scores, NDArray mask, long batch) {
     if (mask == null) return scores.softmax(-1);
     NDArray keep = mask.reshape(batch, 1, -1);

@@ -20,7 +20,7 @@ public final class Dense extends Module {
   }
 
   public NDArray apply(Pass pass, NDArray x) {
-    return x.getNDArrayInternal().linear(x, pass.value(weight), pass.value(bias)).singletonOrThrow();
+    return pass.precision().linear(x, pass.value(weight), pass.value(bias));
   }
 
   @Override

@@ -55,11 +55,11 @@ final class ExtractionLevel extends Module {
       NDArray taskInput = in.tasks().get(k);
       NDArray own = FlatInputNetwork.stackOutputs(pass, taskExperts.get(k), taskInput);
       everyExpert.add(own);
-      taskOutputs.add(FlatInputNetwork.mix(Ops.concat(List.of(own, shared), 1), taskGates.get(k).apply(pass, taskInput)));
+      taskOutputs.add(FlatInputNetwork.mix(pass, Ops.concat(List.of(own, shared), 1), taskGates.get(k).apply(pass, taskInput)));
     }
     if (sharedGate == null) return new Streams(taskOutputs, null);
     everyExpert.add(shared);
-    return new Streams(taskOutputs, FlatInputNetwork.mix(Ops.concat(everyExpert, 1), sharedGate.apply(pass, in.shared())));
+    return new Streams(taskOutputs, FlatInputNetwork.mix(pass, Ops.concat(everyExpert, 1), sharedGate.apply(pass, in.shared())));
   }
 
   @Override

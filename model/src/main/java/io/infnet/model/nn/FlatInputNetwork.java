@@ -71,8 +71,9 @@ public abstract class FlatInputNetwork extends RankingNetwork {
   }
 
   /** Σ_e softmax(gate)_e · expert_e: experts (B, E, w), gate logits (B, E) -> (B, w). */
-  protected static NDArray mix(NDArray experts, NDArray gateLogits) {
-    return gateLogits.softmax(-1).expandDims(1).matMul(experts).squeeze(1);
+  protected static NDArray mix(Pass pass, NDArray experts, NDArray gateLogits) {
+    Autocast ac = pass.precision();
+    return ac.matMul(ac.full(gateLogits).softmax(-1).expandDims(1), experts).squeeze(1);
   }
 
   protected static NDArray stackOutputs(Pass pass, List<Mlp> experts, NDArray x) {

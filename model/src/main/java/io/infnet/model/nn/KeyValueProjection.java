@@ -30,8 +30,8 @@ public final class KeyValueProjection extends Module {
     // The direct projections of the source tokens (CrossAttention folds them into its queries instead).
     Pass pass = new Pass(store, training);
     NDArray x = inputs.singletonOrThrow();
-    NDArray keys = x.matMul(pass.value(key).transpose());
-    NDArray values = x.getNDArrayInternal().linear(x, pass.value(value), pass.value(valueBias)).singletonOrThrow();
+    NDArray keys = pass.precision().matMul(x, pass.value(key).transpose());
+    NDArray values = pass.precision().linear(x, pass.value(value), pass.value(valueBias));
     return new NDList(keys, values);
   }
 

@@ -21,7 +21,7 @@ public final class MmoeNetwork extends FlatInputNetwork {
   protected NDArray taskInputs(Pass pass, NDArray x) {
     NDArray expertOutputs = stackOutputs(pass, experts, x);     // (B, E, w)
     List<NDArray> perTask = new ArrayList<>();
-    for (Dense gate : gates) perTask.add(mix(expertOutputs, gate.apply(pass, x)).expandDims(1));
+    for (Dense gate : gates) perTask.add(mix(pass, expertOutputs, gate.apply(pass, x)).expandDims(1));
     return Ops.concat(perTask, 1);
   }
 }

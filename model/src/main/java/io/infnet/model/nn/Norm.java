@@ -20,8 +20,10 @@ public final class Norm extends Module {
     this.bias = parameter("bias", Init.zeros(), width);
   }
 
+  /** In fp32 whatever the pass's precision (a bf16 input is cast up first), as under autocast. */
   public NDArray apply(Pass pass, NDArray x) {
-    return x.getNDArrayInternal().layerNorm(x, normalized, pass.value(gain), pass.value(bias), EPSILON).singletonOrThrow();
+    NDArray in = pass.precision().full(x);
+    return in.getNDArrayInternal().layerNorm(in, normalized, pass.value(gain), pass.value(bias), EPSILON).singletonOrThrow();
   }
 
   @Override

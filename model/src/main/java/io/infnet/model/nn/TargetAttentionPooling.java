@@ -27,8 +27,8 @@ public final class TargetAttentionPooling extends Module {
     NDArray t = target.expandDims(1).broadcast(events.getShape());
     NDArray features = Ops.concat(java.util.List.of(events, t, events.sub(t), events.mul(t)), 2);
     NDArray scores = score.apply(pass, Ops.relu(hidden.apply(pass, features))).squeeze(2);       // (B, n)
-    NDArray weights = scores.add(mask.sub(1f).mul(1e9f)).softmax(-1).mul(mask);                  // padding -> 0
-    return weights.expandDims(1).matMul(events).squeeze(1);
+    NDArray weights = pass.precision().full(scores).add(mask.sub(1f).mul(1e9f)).softmax(-1).mul(mask); // padding -> 0
+    return pass.precision().matMul(weights.expandDims(1), events).squeeze(1);
   }
 
   @Override

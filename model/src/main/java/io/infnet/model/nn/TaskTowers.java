@@ -33,9 +33,9 @@ public final class TaskTowers extends Module {
   /** @param x (B, K, in), row k the input of task k; @return logits (B, K) */
   public NDArray apply(Pass pass, NDArray x) {
     NDArray perTask = x.transpose(1, 0, 2);                                                   // (K,B,in)
-    NDArray h = perTask.matMul(pass.value(hiddenWeight)).add(pass.value(hiddenBias).expandDims(1));
+    NDArray h = pass.precision().matMul(perTask, pass.value(hiddenWeight)).add(pass.value(hiddenBias).expandDims(1));
     h = Ops.dropout(pass, Ops.relu(h), dropout);                                               // (K,B,hidden)
-    NDArray logits = h.matMul(pass.value(outputWeight).reshape(tasks, hidden, 1)).squeeze(2);  // (K,B)
+    NDArray logits = pass.precision().matMul(h, pass.value(outputWeight).reshape(tasks, hidden, 1)).squeeze(2); // (K,B)
     return logits.add(pass.value(outputBias).expandDims(1)).transpose();                       // (B,K)
   }
 

@@ -17,6 +17,7 @@ import io.infnet.model.NetworkModel;
 import io.infnet.model.RankingModel;
 import io.infnet.model.data.Batch;
 import io.infnet.model.io.SafeTensors;
+import io.infnet.model.nn.Autocast;
 import io.infnet.model.nn.Module.NamedParameter;
 import io.infnet.model.nn.ModelInputs;
 import io.infnet.model.nn.Ops;
@@ -55,6 +56,9 @@ import java.util.Map;
  * updated; rows, the forward reads a per-step copy of the rows the batch touches ({@link TouchedRows}), backward
  * yields U×d gradients and the optimizer updates those rows only ({@link Optimizer#updateRows}), so a step costs the
  * same for any vocabulary size. The tables then never require gradients.
+ *
+ * <p>Precision (train.precision): with bf16 the forward pass follows {@link Autocast#BF16} (matmul-heavy ops in
+ * bfloat16); the weights, their gradients, the optimizer state and the loss stay fp32.
  */
 public final class Trainer implements AutoCloseable {
   private static final String CHECKPOINT_FORMAT = "infnet-checkpoint/1";
@@ -65,6 +69,7 @@ public final class Trainer implements AutoCloseable {
   private NDManager gradientBuffers; // this step's flat gradient buffers; released at the first step after an update
   private boolean updatedSinceGradients;
   private final float[] taskWeights;
+  private final Autocast precision;
   private TrainingOptions options;
   private Gradients lastGradients;
   private PhaseNanos lastPhases;
@@ -78,6 +83,7 @@ public final class Trainer implements AutoCloseable {
     }
     this.model = network;
     this.options = options;
+    this.precision = Autocast.of(options.precision());
     this.optimizer = new Optimizer(options.optimizer(), options.weightDecay(), network.manager());
     this.byRows = options.embeddingUpdate() == EmbeddingUpdate.ROWS;
     this.layout = new ParameterLayout(network.parameters().values(), byRows);
@@ -118,7 +124,7 @@ public final class Trainer implements AutoCloseable {
       long start = System.nanoTime();
       ModelInputs in = ModelInputs.of(model.manager(), batch);
       TouchedRows touched = byRows ? new TouchedRows() : null;
-      NDArray logits = byRows ? model.logits(in, touched) : model.logits(in, true);
+      NDArray logits = model.trainingLogits(in, precision, touched); // fp32: the loss is computed in fp32
       NDArray perTask = Ops.binaryCrossEntropyWithLogits(logits, in.labels()).mul(in.labelMask()).sum(new int[] {0});
       NDArray loss = perTask.mul(model.manager().create(taskWeights)).sum();
       long forwardEnd = System.nanoTime();
@@ -246,7 +252,8 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Throws unless every weight, its .grad, every optimizer state tensor and the last gradient buffer are on the
-   * model's device: a tensor left on the CPU would cost a copy per step on a GPU. Runs on the CPU too.
+   * model's device, in fp32: a tensor left on the CPU would cost a copy per step on a GPU, and master copies stay fp32
+   * whatever train.precision casts. Runs on the CPU too.
    */
   public void checkDevicePlacement() {
     DevicePlacement placement = new DevicePlacement(model.manager().getDevice());

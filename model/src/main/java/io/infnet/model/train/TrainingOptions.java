@@ -5,6 +5,7 @@ import io.infnet.config.Keys;
 import io.infnet.config.choices.EmbeddingUpdate;
 import io.infnet.config.choices.LrSchedule;
 import io.infnet.config.choices.OptimizerKind;
+import io.infnet.config.choices.Precision;
 
 /**
  * How to train (the train.* keys that the trainer and the loop read).
@@ -14,6 +15,7 @@ import io.infnet.config.choices.OptimizerKind;
  *                   its peak after warmup)
  * @param threads    intra-op threads of the engine, 0 = leave the engine's default (cores of the JVM)
  * @param embeddingUpdate dense: embedding tables take the dense path; rows: only the rows a batch touches (lazy)
+ * @param precision  train.precision: the arithmetic of the training forward/backward pass
  */
 public record TrainingOptions(
     OptimizerKind optimizer,
@@ -28,7 +30,8 @@ public record TrainingOptions(
     long totalSteps,
     long seed,
     int threads,
-    EmbeddingUpdate embeddingUpdate) {
+    EmbeddingUpdate embeddingUpdate,
+    Precision precision) {
 
   public static TrainingOptions from(InfnetConfig config) {
     long maxSteps = config.get(Keys.TRAIN_MAX_STEPS);
@@ -36,12 +39,12 @@ public record TrainingOptions(
         config.get(Keys.TRAIN_WARMUP_STEPS), config.get(Keys.TRAIN_LR_SCHEDULE), config.get(Keys.TRAIN_WEIGHT_DECAY),
         config.get(Keys.TRAIN_GRAD_CLIP), config.get(Keys.TRAIN_PATIENCE), config.get(Keys.TRAIN_EPOCHS), maxSteps,
         maxSteps, config.get(Keys.TRAIN_SEED), config.get(Keys.TRAIN_THREADS),
-        config.get(Keys.TRAIN_EMBEDDING_UPDATE));
+        config.get(Keys.TRAIN_EMBEDDING_UPDATE), config.get(Keys.TRAIN_PRECISION));
   }
 
   public TrainingOptions withTotalSteps(long steps) {
     return new TrainingOptions(optimizer, learningRate, warmupSteps, lrSchedule, weightDecay, gradClipNorm, patience,
-        epochs, maxSteps, steps, seed, threads, embeddingUpdate);
+        epochs, maxSteps, steps, seed, threads, embeddingUpdate, precision);
   }
 
   /** The learning rate of (0-based) step t: linear warmup to the peak, then cosine decay to 0 at totalSteps. */

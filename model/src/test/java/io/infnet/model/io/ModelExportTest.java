@@ -31,7 +31,7 @@ class ModelExportTest {
       InfnetConfig config = InfnetConfig.defaults().with("model.share_kv=true");
       Provenance provenance = new Provenance(config, config.hash(),
           new Provenance.Features("/lake/features/impressions", 7, Map.of("train", 100L), io.infnet.schema.IdEncoding.of(1, "00ff-3", 1, "5ee1")),
-          new Provenance.Training("run-1", 2, 40, 3, 2, Map.of("click", 0.75, "like", Double.NaN), "2026-12-02T00:00:00Z"),
+          new Provenance.Training("run-1", 2, 40, 3, 2, Map.of("click", 0.75, "like", Double.NaN), "2026-12-02T00:00:00Z", "bf16"),
           Provenance.Code.ofThisJvm("test", "abc123", "4.0.1"));
       ModelExport.save(model, dir, provenance);
       float[][] expected = model.predict(batch);
@@ -52,6 +52,7 @@ class ModelExportTest {
       assertEquals("test", back.code().version());
       assertEquals(config, back.config());
       assertEquals(provenance.features(), back.features());
+      assertEquals("bf16", back.training().precision(), "the run's train.precision is recorded");
       assertTrue(Double.isNaN(back.training().bestValidAuc().get("like")), "an undefined AUC stays NaN through the manifest");
       assertEquals(model.parameterCount(), manifest.parameterCount());
     }

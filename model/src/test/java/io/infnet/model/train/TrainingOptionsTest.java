@@ -6,6 +6,7 @@ import io.infnet.config.InfnetConfig;
 import io.infnet.config.choices.EmbeddingUpdate;
 import io.infnet.config.choices.LrSchedule;
 import io.infnet.config.choices.OptimizerKind;
+import io.infnet.config.choices.Precision;
 import org.junit.jupiter.api.Test;
 
 class TrainingOptionsTest {
@@ -35,7 +36,9 @@ class TrainingOptionsTest {
   @Test
   void readsEveryTrainKey() {
     TrainingOptions o = TrainingOptions.from(InfnetConfig.defaults().with("train.optimizer=adagrad", "train.weight_decay=0.5",
-        "train.grad_clip_norm=2", "train.patience=3", "train.epochs=4", "train.seed=9", "train.threads=2"));
-    assertEquals(new TrainingOptions(OptimizerKind.ADAGRAD, 0.002, 50, LrSchedule.COSINE, 0.5, 2.0, 3, 4, 0, 0, 9, 2, EmbeddingUpdate.DENSE), o);
+        "train.grad_clip_norm=2", "train.patience=3", "train.epochs=4", "train.seed=9", "train.threads=2", "train.precision=bf16",
+        "train.embedding_update=rows"));
+    assertEquals(new TrainingOptions(OptimizerKind.ADAGRAD, 0.002, 50, LrSchedule.COSINE, 0.5, 2.0, 3, 4, 0, 0, 9, 2,
+        EmbeddingUpdate.ROWS, Precision.BF16), o);
   }
 }
