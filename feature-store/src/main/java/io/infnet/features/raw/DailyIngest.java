@@ -181,9 +181,9 @@ public final class DailyIngest {
 
   /** The MERGE's counts from its commit's operation metrics (same in Delta 3 and 4); no commit: nothing changed. */
   private static Merged mergedSince(SparkSession spark, String path, long before) {
-    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first();
-    if (last.getLong(0) == before) return Merged.NONE;
-    Map<String, String> metrics = last.getJavaMap(1);
+    Delta.Commit last = Delta.lastCommit(spark, path);
+    if (last.version() == before) return Merged.NONE;
+    Map<String, String> metrics = last.metrics();
     return new Merged(Long.parseLong(metrics.getOrDefault("numTargetRowsInserted", "0")),
         Long.parseLong(metrics.getOrDefault("numTargetRowsUpdated", "0")));
   }

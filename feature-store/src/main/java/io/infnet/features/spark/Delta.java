@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -53,6 +54,22 @@ public final class Delta {
   public static long version(SparkSession spark, String path) {
     requireTable(spark, path);
     return DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
+  }
+
+  /** One commit of a table's log: its version, operation (WRITE, MERGE, ...) and operation metrics (as Delta 3 and 4 name them). */
+  public record Commit(long version, String operation, Map<String, String> metrics) {
+    /** The rows a WRITE (append, overwrite, replaceWhere) put in the table, counted by Delta while writing. */
+    public OptionalLong rowsWritten() {
+      String rows = "WRITE".equals(operation) ? metrics.get("numOutputRows") : null;
+      return rows == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(rows));
+    }
+  }
+
+  /** The table's latest commit, read from its log (no Spark job, unlike counting the rows it wrote). */
+  public static Commit lastCommit(SparkSession spark, String path) {
+    requireTable(spark, path);
+    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operation", "operationMetrics").first();
+    return new Commit(last.getLong(0), last.getString(1), last.isNullAt(2) ? Map.of() : last.getJavaMap(2));
   }
 
   /** The table's id: fixed when the table is created, kept by overwrites, new if the folder is deleted and rewritten. */

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.features.spark.Delta;
 import io.infnet.jobs.JobFailure;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.json.Jsons;
@@ -12,7 +13,6 @@ import io.infnet.lake.LakePaths;
 import java.sql.Timestamp;
 import java.util.ConcurrentModificationException;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,8 +79,7 @@ public final class ScoringRun {
           + " while this one was writing; nothing of this run was written (the table holds the other run's rows): rerun to replace them ("
           + e.getClass().getSimpleName() + ")");
     }
-    Row last = spark.sql("DESCRIBE HISTORY delta.`" + path + "` LIMIT 1").select(col("version"), col("operationMetrics")).first();
-    Map<String, String> metrics = last.getJavaMap(1);
-    return new Written(last.getLong(0), Long.parseLong(metrics.getOrDefault("numOutputRows", "-1")));
+    Delta.Commit last = Delta.lastCommit(spark, path);
+    return new Written(last.version(), last.rowsWritten().orElse(-1));
   }
 }
