@@ -66,7 +66,9 @@ class GradientCheckTest {
         double[] analytic = weights.getGradient().toDoubleArray();
         boolean anyNonZero = false;
         for (double g : analytic) anyNonZero |= g != 0;
-        assertTrue(anyNonZero, p.name() + " gets no gradient: a dead part was built");
+        // a bias added to every score before a softmax shifts them all alike: its gradient is 0 up to rounding
+        // (exactly 0 for some draws of the projection), so only the finite differences below check it
+        if (!p.name().endsWith("score.bias")) assertTrue(anyNonZero, p.name() + " gets no gradient: a dead part was built");
         for (int trial = 0; trial < 2; trial++) {
           int index = pick.nextInt(analytic.length);
           double numeric = (loss(network, store, inputs, projection, weights, index, EPS)
