@@ -21,6 +21,8 @@ if [ -d gpu/native ]; then
   u=/tmp/native-bf16/src/main/native/djl_pytorch_utils.h
   sed -i 's|  } else if (torch::kComplexFloat == type) {|  } else if (torch::kBFloat16 == type) {\n    return 11;\n  } else if (torch::kComplexFloat == type) {|' "$u"
   sed -i 's|      return torch::kComplexFloat;|      return torch::kComplexFloat;\n    case 11:\n      return torch::kBFloat16;|' "$u"
+  # and cast on autograd's path: torchTo without its NoGradGuard (-Dinfnet.jni.grad_cast, nn/Autocast)
+  sed -i '/PyTorchLibrary_torchTo(/,/NoGradGuard/ s|  torch::NoGradGuard NoGradGuard;|  // cast on the autograd graph (infnet mixed precision)|' /tmp/native-bf16/src/main/native/ai_djl_pytorch_jni_PyTorchLibrary_tensor.cc
   if grep -q kBFloat16 "$u" && cmake -S /tmp/native-bf16 -B /tmp/b-bf16 -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DTorch_DIR="$TD/share/cmake/Torch" -DUSE_CUDA=1 > /tmp/bf16-build.log 2>&1 && ninja -C /tmp/b-bf16 -j16 >> /tmp/bf16-build.log 2>&1; then
     cp "$(find /tmp/b-bf16 -name 'libdjl_torch*.so' | head -1)" "$D/0.36.0-libdjl_torch.so" && bf16=true
@@ -47,4 +49,4 @@ def ceiling(dtype, tf32, n=8192, products=10):
 print(f"fp32:{ceiling(torch.float32, False):.0f},tf32:{ceiling(torch.float32, True):.0f},bf16:{ceiling(torch.bfloat16, False):.0f}")
 PY
 )
-device_java -Dinfnet.bench.ceilings="$ceilings" -Dinfnet.jni.bfloat16=$bf16 -cp 'gpu/lib/*' io.infnet.bench.GpuThroughput "$@"
+device_java -Dinfnet.bench.ceilings="$ceilings" -Dinfnet.jni.bfloat16=$bf16 -Dinfnet.jni.grad_cast=$bf16 -cp 'gpu/lib/*' io.infnet.bench.GpuThroughput "$@"

@@ -23,6 +23,12 @@ public enum Autocast {
    */
   public static final String JNI_BFLOAT16_PROPERTY = "infnet.jni.bfloat16";
 
+  /**
+   * Set (-D, to true) where the JNI library's cast (torchTo) runs outside a NoGradGuard, so that {@code toType} is a
+   * node of the autograd graph (the GPU bench's rebuilt library). Without it casts take a slower path, below.
+   */
+  public static final String JNI_GRAD_CAST_PROPERTY = "infnet.jni.grad_cast";
+
   private final DataType compute;
 
   Autocast(DataType compute) {
@@ -65,11 +71,16 @@ public enum Autocast {
   }
 
   /**
-   * x in {@code type}, on autograd's path. Not {@code toType}: DJL's JNI casts under a NoGradGuard, so the cast copy
+   * x in {@code type}, on autograd's path. Stock DJL's JNI casts ({@code toType}) under a NoGradGuard, so the cast copy
    * has no gradient path back (the weights and embeddings behind it stopped learning; MixedPrecisionTest caught it).
-   * A cumulative product over a new axis of length 1 is the identity, and its dtype argument is a cast autograd sees.
+   * There a cumulative product over a new axis of length 1 is the cast: the identity, with a dtype argument autograd
+   * sees — but slow (on the H200 it made a bf16 step ~100x slower than fp32), so a JNI library patched to cast on
+   * the graph ({@link #JNI_GRAD_CAST_PROPERTY}) uses {@code toType}.
    */
   private static NDArray castKeepingGradient(NDArray x, DataType type) {
+    if (GRAD_CAST) return x.toType(type, false);
     return x.expandDims(-1).cumProd(-1, type).squeeze(-1);
   }
+
+  private static final boolean GRAD_CAST = Boolean.getBoolean(JNI_GRAD_CAST_PROPERTY);
 }
