@@ -53,9 +53,10 @@ public final class InfnetEstimator extends Estimator<InfnetModel> implements Def
   private final Param<String> predictionCol;
   private final Param<String> handleInvalid;
   private final IntParam batchSize;
-  // programmatic, not params (not saved): the CLI's whole config and console
+  // programmatic, not params (not saved): the CLI's whole config, console and the row counts it already checked
   private transient InfnetConfig baseConfig;
   private transient PrintStream progress;
+  private transient Map<String, Long> checkedRows;
 
   public InfnetEstimator() {
     this("InfnetEstimator_" + UUID.randomUUID().toString().substring(0, 12));
@@ -118,6 +119,16 @@ public final class InfnetEstimator extends Estimator<InfnetModel> implements Def
   }
 
   /**
+   * The train/valid row counts {@link InfnetTraining#checkTrainable} already returned for these rows at
+   * featureTableVersion (bin/infnet train checks before writing its run file): fit then does not scan the splits
+   * again. Not a param.
+   */
+  public InfnetEstimator withCheckedRows(Map<String, Long> rows) {
+    this.checkedRows = rows;
+    return this;
+  }
+
+  /**
    * The effective training config: the base config ({@link #withBaseConfig}, default the defaults), then {@link
    * #config()}, then {@link #tasks()} and {@link #handleInvalid()}.
    */
@@ -139,13 +150,13 @@ public final class InfnetEstimator extends Estimator<InfnetModel> implements Def
     DataFrameSnapshot snapshot = DataFrameSnapshot.of(spark, getFeatureTable(), dataset.toDF(), trainingConfig,
         isDefined(featureTableVersion) ? (Long) getOrDefault(featureTableVersion) : -1);
     FeatureSchema schema = snapshot.schemaFor(trainingConfig.get(Keys.TASKS));
-    Map<String, Long> rows = InfnetTraining.checkTrainable(snapshot, schema);
+    Map<String, Long> rows = checkedRows != null ? checkedRows : InfnetTraining.checkTrainable(snapshot, schema);
     String run = isDefined(runId) ? getOrDefault(runId) : Instant.now().toString().replaceAll("[-:.]", "").substring(0, 15) + "-" + uid;
     try {
       String dir = isDefined(checkpointDir) ? getOrDefault(checkpointDir) + "/" + run
           : Files.createTempDirectory("infnet-fit-").toUri().toString();
       InfnetModel model = InfnetTraining.train(spark, trainingConfig, snapshot, schema, rows, run, dir,
-          progress == null ? System.out : progress).model();
+          progress == null ? System.out : progress);
       return copyValues(model.setParent(this), new ParamMap());
     } catch (IOException e) {
       throw new UncheckedIOException("InfnetEstimator.fit: " + e.getMessage(), e);

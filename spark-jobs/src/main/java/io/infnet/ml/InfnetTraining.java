@@ -34,9 +34,6 @@ import org.apache.spark.sql.SparkSession;
  * best epoch's weights file with its manifest and provenance as an {@link InfnetModel}.
  */
 public final class InfnetTraining {
-  /** What a run produced: the model (its weights file byte for byte the checkpoint's) and the trainer's account. */
-  public record Trained(InfnetModel model, ModelSpec spec, byte[] weights, Provenance provenance, DistributedTrainer.Result result) {}
-
   private InfnetTraining() {}
 
   /** Rows of the train and valid splits; an empty split or a task without a positive train label is refused. */
@@ -47,15 +44,17 @@ public final class InfnetTraining {
     return rows;
   }
 
-  /** Trains on {@code snapshot} (rows as counted by {@link #checkTrainable}), checkpointing under {@code checkpointDir}. */
-  public static Trained train(SparkSession spark, InfnetConfig config, FeatureSnapshot snapshot, FeatureSchema schema,
+  /**
+   * Trains on {@code snapshot} (rows as counted by {@link #checkTrainable}), checkpointing under {@code checkpointDir}:
+   * the model (its weights file byte for byte the checkpoint's) carries the trainer's account.
+   */
+  public static InfnetModel train(SparkSession spark, InfnetConfig config, FeatureSnapshot snapshot, FeatureSchema schema,
       Map<String, Long> rows, String runId, String checkpointDir, PrintStream out) throws IOException {
     DistributedTrainer.Result result = DistributedTrainer.train(spark, config, snapshot, schema, checkpointDir, out);
     ModelSpec spec = ModelSpec.from(config, schema);
     Provenance provenance = provenance(config, runId, snapshot, rows, result);
     byte[] weights = result.weightsFile();
-    InfnetModel model = InfnetModel.of(ModelExport.manifest(spec, weights, provenance), weights).withTrainingResult(result);
-    return new Trained(model, spec, weights, provenance, result);
+    return InfnetModel.of(ModelExport.manifest(spec, weights, provenance), weights).withTrainingResult(result);
   }
 
   private static long checkSplit(Dataset<Row> rows, List<String> tasks, String split, String path) {

@@ -91,7 +91,7 @@ public final class Trainer implements AutoCloseable {
     this.taskWeights = new float[model.spec().taskCount()];
     for (int k = 0; k < taskWeights.length; k++) taskWeights[k] = model.spec().taskWeights().get(k).floatValue();
     if (options.threads() > 0) JniUtils.setNumThreads(options.threads());
-    for (NamedParameter p : network.parameters().values()) p.parameter().getArray().setRequiresGradient(!(byRows && p.rowSparse()));
+    for (ParameterLayout.Slot slot : layout.slots()) weightsOf(slot).setRequiresGradient(!slot.byRows());
   }
 
   public RankingModel model() {
@@ -151,14 +151,11 @@ public final class Trainer implements AutoCloseable {
    */
   private Gradients collectGradients(int rows, TouchedRows touched) {
     NDList flat = new NDList();
-    for (ParameterLayout.Slot slot : layout.slots()) {
-      if (!slot.byRows()) flat.add(model.parameters().get(slot.name()).parameter().getArray().getGradient().flatten());
-    }
-    NDArray buffer = NDArrays.concat(flat);
-    for (ParameterLayout.Slot slot : layout.slots()) {
-      if (!slot.byRows()) JniUtils.zeroGrad((PtNDArray) model.parameters().get(slot.name()).parameter().getArray()); // PyTorch accumulates into .grad
-    }
-    keep(buffer);
+    List<NDArray> flatPath = new ArrayList<>();
+    for (ParameterLayout.Slot slot : layout.slots()) if (!slot.byRows()) flatPath.add(weightsOf(slot));
+    for (NDArray weights : flatPath) flat.add(weights.getGradient().flatten());
+    NDArray buffer = keep(NDArrays.concat(flat));
+    for (NDArray weights : flatPath) JniUtils.zeroGrad((PtNDArray) weights); // PyTorch accumulates into .grad
     return Gradients.onDevice(buffer, touched == null ? RowGradients.NONE : rowGradients(touched), layout, rows);
   }
 
@@ -170,6 +167,10 @@ public final class Trainer implements AutoCloseable {
       if (r != null) byName.put(p.name(), new TouchedRows.Rows(keep(r.ids()), keep(r.gradient())));
     }
     return new RowGradients(byName);
+  }
+
+  private NDArray weightsOf(ParameterLayout.Slot slot) {
+    return model.parameters().get(slot.name()).parameter().getArray();
   }
 
   /** Out of the step's scope, into this step's gradient buffers. */
@@ -235,13 +236,12 @@ public final class Trainer implements AutoCloseable {
       lastUpdateNorm = clipping ? options.gradClipNorm() : norm;
       double lr = options.learningRateAt(step);
       for (ParameterLayout.Slot slot : layout.slots()) {
-        NDArray weights = model.parameters().get(slot.name()).parameter().getArray();
         if (!slot.byRows()) {
-          optimizer.update(slot.name(), weights, layout.view(flat, slot), scale, lr, step + 1);
-        } else if (rows.tables().containsKey(slot.name())) {
-          TouchedRows.Rows r = rows.tables().get(slot.name());
-          optimizer.updateRows(slot.name(), weights, r.ids(), r.gradient(), scale, lr, step + 1);
+          optimizer.update(slot.name(), weightsOf(slot), layout.view(flat, slot), scale, lr, step + 1);
+          continue;
         }
+        TouchedRows.Rows r = rows.tables().get(slot.name()); // null: no row of the table in this step
+        if (r != null) optimizer.updateRows(slot.name(), weightsOf(slot), r.ids(), r.gradient(), scale, lr, step + 1);
       }
     } finally {
       JniUtils.setGradMode(gradMode);

@@ -77,8 +77,9 @@ public final class TrainingRun {
         runId, snapshot.path(), snapshot.version(), rows.get("train"), rows.get("valid"));
 
     // the Spark ML API's fit: the CLI trains as a notebook does, on the pinned version's rows, with this whole config
-    InfnetModel model = new InfnetEstimator().withBaseConfig(config).withProgress(context.out()).setFeatureTable(snapshot.path())
-        .setFeatureTableVersion(snapshot.version()).setRunId(runId).setCheckpointDir(runsDir.toString()).fit(snapshot.table());
+    InfnetModel model = new InfnetEstimator().withBaseConfig(config).withProgress(context.out()).withCheckedRows(rows)
+        .setFeatureTable(snapshot.path()).setFeatureTableVersion(snapshot.version()).setRunId(runId)
+        .setCheckpointDir(runsDir.toString()).fit(snapshot.table());
     DistributedTrainer.Result result = model.trainingResult().orElseThrow();
     context.out().printf(java.util.Locale.ROOT, "train: %d steps, %.0f samples/s; mean step of worker 0 over %d steps after warm-up: %s%n",
         result.steps(), result.samplesPerSecond(config.get(Keys.TRAIN_BATCH_SIZE)), result.timedSteps(), result.stepTime());
