@@ -59,6 +59,17 @@ public final class InfnetConfig {
     return Checksums.sha256(toJson().getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * sha256 of what decides a training run's steps: every key but where and on how many workers it runs (spark.*,
+   * train.workers, train.threads), which the trainer makes not matter (the same losses for any worker count). A run
+   * resumes under any config with this hash, e.g. on a cluster of another size.
+   */
+  public String trainingHash() {
+    Map<String, Object> plain = toPlain();
+    plain.keySet().removeIf(k -> k.startsWith("spark.") || k.equals("train.workers") || k.equals("train.threads"));
+    return Checksums.sha256(Jsons.write(plain).getBytes(StandardCharsets.UTF_8));
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof InfnetConfig other && toPlain().equals(other.toPlain());

@@ -195,7 +195,9 @@ public final class Keys {
       "Global gradient-norm clip (0 = off).");
   public static final ConfigKey<EmbeddingUpdate> TRAIN_EMBEDDING_UPDATE = key("train.embedding_update", choice(EmbeddingUpdate.class),
       EmbeddingUpdate.DENSE, "Embedding tables: dense = every row every step (exact Adam), rows = only the rows a batch "
-          + "touches (lazy Adam: untouched rows keep their moments; step cost independent of the vocabulary size).");
+          + "touches (lazy Adam: untouched rows keep their moments; step cost independent of the vocabulary size), sharded = as "
+          + "rows, each row and its optimizer state held only by its owner worker (id mod train.workers) and created on "
+          + "first touch (docs/DISTRIBUTED.md, \"Sharded embedding tables\").");
   public static final ConfigKey<Integer> TRAIN_PATIENCE = key("train.patience", integer(1, 1000), 2,
       "Early stopping: epochs without a better mean validation AUC.");
   public static final ConfigKey<Long> TRAIN_SEED = key("train.seed", longInteger(0, Long.MAX_VALUE), 7L,

@@ -19,7 +19,15 @@ public final class Models {
 
   /** The model with its weights on {@code device}; same seed, same initial weights on any device. */
   public static RankingModel create(ModelSpec spec, long seed, Device device) {
-    return new NetworkModel(spec, network(spec), seed, device);
+    return new NetworkModel(spec, network(spec), seed, device, true);
+  }
+
+  /**
+   * The model without its embedding tables (empty placeholders): their rows live in shards on the training workers
+   * (train.embedding_update = sharded) and lookups read them through {@link NetworkModel#readRowsFrom}.
+   */
+  public static NetworkModel createWithTablesElsewhere(ModelSpec spec, long seed, Device device) {
+    return new NetworkModel(spec, network(spec), seed, device, false);
   }
 
   static RankingNetwork network(ModelSpec spec) {

@@ -16,13 +16,16 @@ import io.infnet.model.nn.Ops;
 import io.infnet.model.nn.Pass;
 import io.infnet.model.nn.Probe;
 import io.infnet.model.nn.RankingNetwork;
+import io.infnet.model.nn.RowSource;
 import io.infnet.model.nn.TouchedRows;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A {@link RankingNetwork} with its weights (float32, owned by one NDManager). Every parameter is initialised from
@@ -36,14 +39,20 @@ public final class NetworkModel implements RankingModel {
   private final ParameterStore store;
   private final Map<String, NamedParameter> parameters;
   private final Map<String, ByteBuffer> stagingBuffers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Set<String> held; // parameters whose values are in this JVM: all, or all but the sharded tables
+  private volatile RowSource rows; // where lookups read rows when the tables are held elsewhere
 
-  NetworkModel(ModelSpec spec, RankingNetwork network, long seed, Device device) {
+  NetworkModel(ModelSpec spec, RankingNetwork network, long seed, Device device, boolean holdsTables) {
     this.spec = spec;
     this.network = network;
     this.manager = NDManager.newBaseManager(device);
     this.store = new ParameterStore(manager, false);
     this.parameters = Collections.unmodifiableMap(network.namedParameters());
-    network.initializeParameters(manager, seed);
+    this.held = new LinkedHashSet<>();
+    parameters.values().forEach(p -> {
+      if (holdsTables || !p.rowSparse()) held.add(p.name());
+    });
+    network.initializeParameters(manager, seed, ai.djl.ndarray.types.DataType.FLOAT32, holdsTables);
     // The store fills its per-parameter cache lazily and not atomically: fill it now, so that concurrent
     // predict calls (Spark tasks sharing one broadcast model) only read it.
     for (NamedParameter p : parameters.values()) {
@@ -104,7 +113,20 @@ public final class NetworkModel implements RankingModel {
 
   /** Logits (B, K) of a forward pass under {@code precision}, returned in fp32 (the loss and predictions read fp32). */
   public NDArray logits(ModelInputs inputs, boolean training, Autocast precision) {
-    return logits(new Pass(store, training, Probe.OFF, precision, null), inputs);
+    return logits(new Pass(store, training, Probe.OFF, precision, rows == null ? null : new TouchedRows(rows)), inputs);
+  }
+
+  /** The embedding tables this model was built without (their rows are sharded elsewhere); empty when it holds all. */
+  public Set<String> tablesElsewhere() {
+    Set<String> out = new LinkedHashSet<>(parameters.keySet());
+    out.removeAll(held);
+    return out;
+  }
+
+  /** Inference lookups read the tables held elsewhere through {@code source} (the trainer's shards). */
+  public void readRowsFrom(RowSource source) {
+    if (tablesElsewhere().isEmpty()) throw new IllegalStateException("this model holds its embedding tables");
+    this.rows = source;
   }
 
   /**
@@ -166,20 +188,23 @@ public final class NetworkModel implements RankingModel {
     return SafeTensors.write(tensors, Map.of("format", ModelExport.FORMAT, "model_type", spec.type().configName()));
   }
 
-  /** A copy of every weight by name (e.g. the best epoch's, kept by the training loop). */
+  /**
+   * A copy of every weight held in this JVM by name (e.g. the best epoch's, kept by the training loop): every weight,
+   * except the sharded tables of a model built with its tables elsewhere.
+   */
   public Map<String, float[]> weightsByName() {
     Map<String, float[]> out = new java.util.LinkedHashMap<>();
-    for (String name : parameters.keySet()) out.put(name, weights(name));
+    for (String name : held) out.put(name, weights(name));
     return out;
   }
 
-  /** Overwrites every parameter; the map must name exactly this model's parameters. */
+  /** Overwrites every parameter held here; the map must name exactly those ({@link #weightsByName()}'s keys). */
   public void setWeights(Map<String, float[]> weights) {
-    if (!weights.keySet().equals(parameters.keySet())) {
-      java.util.Set<String> missing = new java.util.TreeSet<>(parameters.keySet());
+    if (!weights.keySet().equals(held)) {
+      java.util.Set<String> missing = new java.util.TreeSet<>(held);
       missing.removeAll(weights.keySet());
       java.util.Set<String> unknown = new java.util.TreeSet<>(weights.keySet());
-      unknown.removeAll(parameters.keySet());
+      unknown.removeAll(held);
       throw new IllegalArgumentException("weights do not fit this " + spec.type() + " model: missing " + missing + ", unknown " + unknown);
     }
     weights.forEach(this::setWeights);

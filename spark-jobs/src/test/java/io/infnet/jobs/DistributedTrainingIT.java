@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DistributedTrainingIT {
   private static final int STEPS = 60;
   private static final int CHECKPOINT_EVERY = 10;
+  private static final String SHARDED = "train.embedding_update=sharded";
   private Path tmp;
   private Path lake;
   private List<String> common;
@@ -107,6 +108,38 @@ class DistributedTrainingIT {
     assertSameLosses(reference, losses(runId(resumed.stdout())), 1e-6);
   }
 
+  /**
+   * Sharded embedding tables (issue 12): each row and its Adam moments only on its owner. 2 workers on the cluster, one
+   * executor killed with kill -9 mid-run (both workers restore their shards from the checkpoint), end with the losses
+   * of 1 worker; a 2-worker run whose driver is stopped resumes on 1 worker (the shards re-split onto another worker
+   * count) to the same losses.
+   */
+  @Test
+  void shardedTablesGiveTheSameLossesOnAnyWorkerCountThroughKillsAndResumes() throws Exception {
+    LauncherProcess.Result one = LauncherProcess.run(null, 600, with("train", "--set", "train.model_name=sharded-one", "--set", SHARDED));
+    assertEquals(0, one.exitCode(), one.all());
+    List<Double> shardedReference = losses(runId(one.stdout()));
+    assertEquals(STEPS, shardedReference.size(), "a loss per step");
+
+    LauncherProcess.Running killed = LauncherProcess.start(LauncherProcess.ASSEMBLED_SPARK_HOME, onCluster("sharded-killed", "--set", SHARDED));
+    awaitMidRun(killed, "sharded-killed");
+    ProcessHandle victim = cluster.executors().get(0);
+    new ProcessBuilder("kill", "-9", String.valueOf(victim.pid())).start().waitFor();
+    LauncherProcess.Result afterKill = killed.waitFor(900);
+    assertEquals(0, afterKill.exitCode(), afterKill.all());
+    assertTrue(afterKill.stdout().contains("train: 2 worker(s)"), afterKill.stdout());
+    assertSameLosses(shardedReference, losses(runId(afterKill.stdout())), 1e-5);
+
+    LauncherProcess.Running stopped = LauncherProcess.start(LauncherProcess.ASSEMBLED_SPARK_HOME, onCluster("sharded-moved", "--set", SHARDED));
+    awaitMidRun(stopped, "sharded-moved");
+    stopped.kill();
+    LauncherProcess.Result resumed = LauncherProcess.run(null, 600,
+        with("train", "--resume", "--set", "train.model_name=sharded-moved", "--set", SHARDED));
+    assertEquals(0, resumed.exitCode(), resumed.all());
+    assertTrue(resumed.stdout().contains("train: 1 worker(s)"), resumed.stdout());
+    assertSameLosses(shardedReference, losses(runId(resumed.stdout())), 1e-5);
+  }
+
   /** Waits until the run has written its first checkpoint and is still training (no FINISHED marker). */
   private void awaitMidRun(LauncherProcess.Running run, String model) throws Exception {
     Path runs = lake.resolve("checkpoints").resolve(model);
@@ -130,9 +163,11 @@ class DistributedTrainingIT {
     }
   }
 
-  private String[] onCluster(String model) {
-    return with("train", "--set", "train.model_name=" + model, "--set", "train.workers=2", "--master", cluster.url(),
-        "--executor-memory", "2g", "--conf", "spark.task.cpus=1");
+  private String[] onCluster(String model, String... more) {
+    List<String> args = new ArrayList<>(List.of("--set", "train.model_name=" + model, "--set", "train.workers=2", "--master", cluster.url(),
+        "--executor-memory", "2g", "--conf", "spark.task.cpus=1"));
+    args.addAll(List.of(more));
+    return with("train", args.toArray(String[]::new));
   }
 
   private static void assertSameLosses(List<Double> expected, List<Double> actual, double relative) {

@@ -115,7 +115,9 @@ public final class ModelComparison {
     TrainingOptions options = TrainingOptions.from(c);
     int batchSize = c.get(Keys.TRAIN_BATCH_SIZE);
     Device device = c.get(Keys.TRAIN_DEVICE) == DeviceKind.GPU ? Device.gpu() : Device.cpu();
-    try (NetworkModel model = (NetworkModel) Models.create(spec, seed, device); Trainer trainer = new Trainer(model, options)) {
+    boolean sharded = options.embeddingUpdate() == io.infnet.config.choices.EmbeddingUpdate.SHARDED; // one worker holds every shard
+    try (NetworkModel model = sharded ? Models.createWithTablesElsewhere(spec, seed, device) : (NetworkModel) Models.create(spec, seed, device);
+        Trainer trainer = new Trainer(model, options)) {
       GradientMeter meter = new GradientMeter(trainer);
       int[] epochCounter = {0};
       long start = System.nanoTime();

@@ -63,7 +63,19 @@ public abstract class Module extends AbstractBlock {
 
   /** As {@link #initializeParameters(NDManager, long)} in another precision (float64 serves gradient checks). */
   public final void initializeParameters(NDManager manager, long seed, DataType dataType) {
+    initializeParameters(manager, seed, dataType, true);
+  }
+
+  /**
+   * As above; with {@code tables} false the embedding tables get an empty (0, width) array instead: their rows are held
+   * elsewhere (sharded training), and a 10^8-row table must not be allocated even once.
+   */
+  public final void initializeParameters(NDManager manager, long seed, DataType dataType, boolean tables) {
     for (NamedParameter p : namedParameters().values()) {
+      if (p.rowSparse() && !tables) {
+        p.parameter().setArray(manager.zeros(new Shape(0, p.shape().get(1)), dataType));
+        continue;
+      }
       float[] values = p.init().sample(Math.toIntExact(p.shape().size()), SplitMix64.forName(seed, p.name()));
       NDArray array = manager.create(values, p.shape());
       p.parameter().setArray(dataType == DataType.FLOAT32 ? array : array.toType(dataType, false));

@@ -3,7 +3,6 @@ package io.infnet.model.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
@@ -19,7 +18,7 @@ import java.util.Map;
  * fresh leaf tensor (U×d) and indexes it with the inverse mapping, so backward yields a U×d gradient instead of a
  * V×d one: nothing in a step scales with the table's row count V. The tables themselves must not require gradients.
  * A table looked up several times in a pass (fields, value lists, sequences) gets its pieces summed per row by
- * {@link #gradients()}.
+ * {@link #gradients()}. The rows come from a {@link RowSource}: the tables here, or their owners when sharded.
  */
 public final class TouchedRows {
   /** A table's touched rows: sorted distinct row indices (int64, U) and the gradient of each (U×d). */
@@ -28,12 +27,22 @@ public final class TouchedRows {
   private record Piece(NDArray ids, NDArray leaf) {}
 
   private final Map<Parameter, List<Piece>> pieces = new LinkedHashMap<>();
+  private final RowSource source;
+
+  /** Rows read from the tables in this JVM. */
+  public TouchedRows() {
+    this(RowSource.HELD);
+  }
+
+  public TouchedRows(RowSource source) {
+    this.source = source;
+  }
 
   /** Rows of {@code table} for int64 ids of any shape: ids.shape + [width], differentiable through the touched rows. */
   NDArray gather(Parameter table, NDArray ids) {
     NDList distinct = JniUtils.unique((PtNDArray) ids.flatten(), null, true, true, false); // sorted rows, inverse
     NDArray rows = distinct.get(0);
-    NDArray leaf = table.getArray().get(new NDIndex("{}", rows));
+    NDArray leaf = source.read(table, rows);
     leaf.setRequiresGradient(true);
     pieces.computeIfAbsent(table, k -> new ArrayList<>()).add(new Piece(rows, leaf));
     NDArray local = distinct.get(1).reshape(ids.getShape());

@@ -33,6 +33,7 @@ public final class Gradients {
   private final RowGradients deviceRows;
   private final ParameterLayout layout;
   private final long samples;
+  private final double shardedSquaredNorm;
 
   /**
    * One parameter's gradient.
@@ -90,11 +91,20 @@ public final class Gradients {
   }
 
   public Gradients(List<Tensor> tensors, long samples) {
+    this(tensors, samples, Double.NaN);
+  }
+
+  /**
+   * Host gradients after a sharded exchange: each sharded table holds only the rows this worker owns, and
+   * {@code shardedSquaredNorm} is Σ g² over every owner's rows of those tables (the global gradient norm needs it).
+   */
+  public Gradients(List<Tensor> tensors, long samples, double shardedSquaredNorm) {
     this.tensors = byName(tensors);
     this.deviceBuffer = null;
     this.deviceRows = null;
     this.layout = null;
     this.samples = samples;
+    this.shardedSquaredNorm = shardedSquaredNorm;
   }
 
   private Gradients(NDArray deviceBuffer, RowGradients deviceRows, ParameterLayout layout, long samples) {
@@ -102,6 +112,7 @@ public final class Gradients {
     this.deviceRows = deviceRows;
     this.layout = layout;
     this.samples = samples;
+    this.shardedSquaredNorm = Double.NaN;
   }
 
   /** Gradients held on the model's device: one flat buffer in {@code layout}'s order and the tables updated by rows. */
@@ -134,6 +145,11 @@ public final class Gradients {
       tensors = byName(layout.split(deviceBuffer.toFloatArray(), deviceRows));
     }
     return tensors;
+  }
+
+  /** Σ g² of the sharded tables' rows over every owner (NaN: not a sharded exchange's result; the tensors hold all rows). */
+  public double shardedSquaredNorm() {
+    return shardedSquaredNorm;
   }
 
   /** Rows whose losses these gradients sum. */

@@ -23,8 +23,8 @@ final class ParameterLayout {
   ParameterLayout(Collection<NamedParameter> parameters, boolean tablesByRows) {
     int at = 0;
     for (NamedParameter p : parameters) {
-      int n = Math.toIntExact(p.shape().size());
       boolean byRows = tablesByRows && p.rowSparse();
+      int n = byRows ? -1 : Math.toIntExact(p.shape().size()); // a table updated by rows may exceed 2^31 values
       slots.add(new Slot(p.name(), p.shape().getShape(), p.rowSparse(), byRows, byRows ? -1 : at, n));
       if (!byRows) at = Math.addExact(at, n);
     }

@@ -40,11 +40,11 @@ final class RowGradients {
     return new Gradients.Tensor(slot.name(), slot.shape(), r.ids().toType(DataType.INT32, false).toIntArray(), r.gradient().toFloatArray());
   }
 
-  /** The row tables of host gradients (an all-reduce's result) on the device, in the caller's scope. */
-  static RowGradients fromHost(Gradients gradients, ParameterLayout layout, NDManager manager) {
+  /** The row tables of host gradients (an all-reduce's result) on the device, in the caller's scope; not those in {@code skip}. */
+  static RowGradients fromHost(Gradients gradients, ParameterLayout layout, NDManager manager, java.util.Set<String> skip) {
     Map<String, TouchedRows.Rows> out = new LinkedHashMap<>();
     for (ParameterLayout.Slot s : layout.slots()) {
-      if (!s.byRows()) continue;
+      if (!s.byRows() || skip.contains(s.name())) continue;
       Gradients.Tensor t = gradients.get(s.name());
       if (!t.isSparse()) t = Gradients.Tensor.sparseOf(t.name(), t.shape(), t.values());
       if (t.rows().length == 0) continue;

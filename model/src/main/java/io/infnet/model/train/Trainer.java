@@ -22,7 +22,10 @@ import io.infnet.model.nn.Module.NamedParameter;
 import io.infnet.model.nn.ModelInputs;
 import io.infnet.model.nn.Ops;
 import io.infnet.model.nn.SplitMix64;
+import io.infnet.model.nn.RowSource;
 import io.infnet.model.nn.TouchedRows;
+import io.infnet.model.train.shard.RowExchange;
+import io.infnet.model.train.shard.ShardedTables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,6 +69,7 @@ public final class Trainer implements AutoCloseable {
   private final Optimizer optimizer;
   private final ParameterLayout layout;
   private final boolean byRows;
+  private final ShardedTables shards; // train.embedding_update = sharded, else null
   private NDManager gradientBuffers; // this step's flat gradient buffers; released at the first step after an update
   private boolean updatedSinceGradients;
   private final float[] taskWeights;
@@ -78,6 +82,14 @@ public final class Trainer implements AutoCloseable {
   private long step;
 
   public Trainer(RankingModel model, TrainingOptions options) {
+    this(model, options, RowExchange.ALONE);
+  }
+
+  /**
+   * A trainer of one worker among {@code exchange.workers()}; with train.embedding_update = sharded its tables are
+   * sharded over them (the model must then be built without them: {@link io.infnet.model.Models#createWithTablesElsewhere}).
+   */
+  public Trainer(RankingModel model, TrainingOptions options, RowExchange exchange) {
     if (!(model instanceof NetworkModel network)) {
       throw new IllegalArgumentException("Trainer needs a model built by Models.create or ModelExport.load, got " + model.getClass());
     }
@@ -85,13 +97,33 @@ public final class Trainer implements AutoCloseable {
     this.options = options;
     this.precision = Autocast.of(options.precision());
     this.optimizer = new Optimizer(options.optimizer(), options.weightDecay(), network.manager());
-    this.byRows = options.embeddingUpdate() == EmbeddingUpdate.ROWS;
+    this.byRows = options.embeddingUpdate() != EmbeddingUpdate.DENSE;
+    this.shards = sharded(network, options, exchange);
     this.layout = new ParameterLayout(network.parameters().values(), byRows);
     this.gradientBuffers = network.manager().newSubManager();
     this.taskWeights = new float[model.spec().taskCount()];
     for (int k = 0; k < taskWeights.length; k++) taskWeights[k] = model.spec().taskWeights().get(k).floatValue();
     if (options.threads() > 0) JniUtils.setNumThreads(options.threads());
     for (ParameterLayout.Slot slot : layout.slots()) weightsOf(slot).setRequiresGradient(!slot.byRows());
+  }
+
+  private static ShardedTables sharded(NetworkModel model, TrainingOptions options, RowExchange exchange) {
+    if (options.embeddingUpdate() != EmbeddingUpdate.SHARDED) {
+      if (!model.tablesElsewhere().isEmpty()) throw new IllegalArgumentException("a model without its embedding tables trains only with train.embedding_update=sharded");
+      return null;
+    }
+    if (model.tablesElsewhere().isEmpty()) {
+      throw new IllegalArgumentException("train.embedding_update=sharded needs the model built without its tables "
+          + "(Models.createWithTablesElsewhere): the distributed trainer (bin/infnet train) does it");
+    }
+    ShardedTables tables = new ShardedTables(model, options, exchange);
+    model.readRowsFrom(tables);
+    return tables;
+  }
+
+  /** This worker's shards of the embedding tables (train.embedding_update = sharded), else null. */
+  public ShardedTables shards() {
+    return shards;
   }
 
   public RankingModel model() {
@@ -123,8 +155,10 @@ public final class Trainer implements AutoCloseable {
     try (NDScope scope = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       long start = System.nanoTime();
       ModelInputs in = ModelInputs.of(model.manager(), batch);
-      TouchedRows touched = byRows ? new TouchedRows() : null;
+      TouchedRows touched = byRows ? new TouchedRows(shards == null ? RowSource.HELD : shards) : null;
+      if (shards != null) shards.startStep();
       NDArray logits = model.trainingLogits(in, precision, touched); // fp32: the loss is computed in fp32
+      if (shards != null) shards.endStep();
       NDArray perTask = Ops.binaryCrossEntropyWithLogits(logits, in.labels()).mul(in.labelMask()).sum(new int[] {0});
       NDArray loss = perTask.mul(model.manager().create(taskWeights)).sum();
       long forwardEnd = System.nanoTime();
@@ -186,8 +220,12 @@ public final class Trainer implements AutoCloseable {
     updatedSinceGradients = false;
   }
 
-  /** What a worker with no rows in a step contributes to the reduction: zeros of 0 samples. */
+  /**
+   * What a worker with no rows in a step contributes to the reduction: zeros of 0 samples. With sharded tables it
+   * first answers the step's row lookups of its peers.
+   */
   public Gradients zeroGradients() {
+    if (shards != null) shards.serveIdleStep();
     List<Gradients.Tensor> out = new ArrayList<>();
     for (NamedParameter p : model.parameters().values()) {
       long[] shape = p.shape().getShape();
@@ -222,13 +260,15 @@ public final class Trainer implements AutoCloseable {
     try (NDScope ignored = new NDScope()) {
       NDArray flat = summed.deviceBuffer(layout);
       RowGradients rows = summed.deviceRows(layout);
-      if (flat == null) { // reduced on the host: one copy back
+      if (flat == null) { // reduced on the host: one copy back (the sharded tables' rows stay on the host)
         flat = model.manager().create(layout.flatten(summed));
-        rows = RowGradients.fromHost(summed, layout, model.manager());
+        rows = RowGradients.fromHost(summed, layout, model.manager(), shards == null ? java.util.Set.of() : shards.shards().keySet());
       }
       double scale = 1.0 / summed.samples();
-      // untouched rows have zero gradient: the flat buffer and the touched rows make the exact global norm
-      double squared = flat.toType(DataType.FLOAT64, false).square().sum().getDouble() + rows.squaredNorm();
+      // untouched rows have zero gradient: the flat buffer and the touched rows make the exact global norm; the rows
+      // of sharded tables updated by other owners count through the exchange's sum of their norms
+      double shardedSquared = Double.isNaN(summed.shardedSquaredNorm()) ? 0 : summed.shardedSquaredNorm();
+      double squared = flat.toType(DataType.FLOAT64, false).square().sum().getDouble() + rows.squaredNorm() + shardedSquared;
       double norm = Math.sqrt(squared) * scale; // double, as on the host
       boolean clipping = options.gradClipNorm() > 0 && norm > options.gradClipNorm();
       if (clipping) scale *= options.gradClipNorm() / norm;
@@ -240,6 +280,10 @@ public final class Trainer implements AutoCloseable {
           optimizer.update(slot.name(), weightsOf(slot), layout.view(flat, slot), scale, lr, step + 1);
           continue;
         }
+        if (shards != null) {
+          updateShard(slot.name(), summed, rows, scale, lr);
+          continue;
+        }
         TouchedRows.Rows r = rows.tables().get(slot.name()); // null: no row of the table in this step
         if (r != null) optimizer.updateRows(slot.name(), weightsOf(slot), r.ids(), r.gradient(), scale, lr, step + 1);
       }
@@ -248,6 +292,38 @@ public final class Trainer implements AutoCloseable {
     }
     updatedSinceGradients = true;
     step++;
+  }
+
+  /** This worker's rows of a sharded table: from the device when it trains alone, else the exchange's sums it owns. */
+  private void updateShard(String table, Gradients summed, RowGradients rows, double scale, double lr) {
+    TouchedRows.Rows device = rows.tables().get(table);
+    if (device != null) {
+      shards.update(table, device.ids().toLongArray(), device.gradient().toFloatArray(), scale, lr, step + 1);
+      return;
+    }
+    if (summed.deviceRows(layout) != null) return; // trained alone and no row of the table in this step
+    Gradients.Tensor t = summed.get(table);
+    if (t.rows().length == 0) return;
+    long[] ids = new long[t.rows().length];
+    for (int i = 0; i < ids.length; i++) ids[i] = t.rows()[i];
+    shards.update(table, ids, t.values(), scale, lr, step + 1);
+  }
+
+  /**
+   * A copy of the weights (the best epoch's, kept by the training loop): the model's, and with sharded tables each
+   * shard's, kept by {@link ShardedTables#keepBest} (the map then holds the weights held in this JVM only).
+   */
+  public Map<String, float[]> snapshotWeights() {
+    if (shards != null) shards.keepBest();
+    return model.weightsByName();
+  }
+
+  /** Back to a {@link #snapshotWeights} copy (the shards to their kept copy). */
+  public void restoreWeights(Map<String, float[]> weights) {
+    model.setWeights(weights);
+    if (shards != null && !shards.restoreBest()) {
+      throw new IllegalStateException("the sharded tables have no copy of the best epoch's rows to go back to");
+    }
   }
 
   /**

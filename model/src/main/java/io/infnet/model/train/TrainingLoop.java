@@ -103,7 +103,7 @@ public final class TrainingLoop {
       stopped = validate(epoch, totals);
       checkpoints.save(trainer, state(), stopping.bestWeights());
     }
-    if (stopping.bestWeights() != null) model.setWeights(stopping.bestWeights());
+    if (stopping.bestWeights() != null) trainer.restoreWeights(stopping.bestWeights());
     return new TrainingResult(epochs, state());
   }
 
@@ -179,7 +179,7 @@ public final class TrainingLoop {
     listener.onEpoch(epoch, auc, logloss);
     epochs.add(new EpochRecord(epoch, totals.steps, totals.meanLoss(), totals.samplesPerSecond(), auc, logloss));
     double score = auc.isEmpty() ? epoch : Evaluation.meanAuc(auc);
-    return stopping.update(epoch, score, auc, model::weightsByName);
+    return stopping.update(epoch, score, auc, trainer::snapshotWeights);
   }
 
   /** Predictions of every validation batch, accumulated per task over labeled rows. */

@@ -8,6 +8,12 @@ import io.infnet.model.train.LoopState;
 import io.infnet.model.train.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import io.infnet.model.train.shard.EmbeddingShard;
+import io.infnet.model.train.shard.ShardFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
@@ -27,6 +33,9 @@ import org.apache.hadoop.fs.Path;
  */
 final class CheckpointStore {
   static final String LOOP_STATE = "loop.json";
+  /** In a checkpoint of sharded tables: every worker's shard files ({@link #writeShard}) with their sha256. */
+  static final String SHARDS = "shards.json";
+  private static final String SHARD_DIR = "shards";
   private static final String CHECKSUMS = "checksums.json";
   private final Path root;
   private final FileSystem fs;
@@ -72,10 +81,45 @@ final class CheckpointStore {
     }
   }
 
-  /** Drops all but the newest {@code keep} checkpoints, and staging left by a writer that died mid-save. */
+  /**
+   * Writes one worker's embedding shards for checkpoint {@code step} beside it ({@code shards/step-<N>/<file>}): every
+   * worker writes its own in parallel, before worker 0 publishes the checkpoint that lists them with their sha256
+   * ({@link #SHARDS}); a shard file no published checkpoint lists is never read. Returns the file's sha256.
+   */
+  String writeShard(long step, String file, Map<String, EmbeddingShard.Contents> tables) throws IOException {
+    MessageDigest sha = Checksums.newSha256();
+    try (OutputStream out = new DigestOutputStream(fs.create(shardPath(step, file), true), sha)) {
+      ShardFile.write(tables, out);
+    }
+    return Checksums.hex(sha.digest());
+  }
+
+  /** Reads one shard file of checkpoint {@code step}, refusing it unless its sha256 is {@code expectedSha256}. */
+  Map<String, EmbeddingShard.Contents> readShard(long step, String file, String expectedSha256) throws IOException {
+    Path path = shardPath(step, file);
+    MessageDigest sha = Checksums.newSha256();
+    Map<String, EmbeddingShard.Contents> tables;
+    try (InputStream in = new DigestInputStream(fs.open(path), sha)) {
+      tables = ShardFile.read(in, path.toString());
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    if (!Checksums.hex(sha.digest()).equals(expectedSha256)) {
+      throw new IOException("checkpoint shard " + path + " is corrupted: it does not match its sha256; refusing to load it");
+    }
+    return tables;
+  }
+
+  private Path shardPath(long step, String file) {
+    return new Path(new Path(new Path(root, SHARD_DIR), "step-" + step), file);
+  }
+
+  /** Drops all but the newest {@code keep} checkpoints (and their shards), and staging left by a writer that died mid-save. */
   private void prune() throws IOException {
     List<Long> steps = steps();
-    for (int i = 0; i < steps.size() - keep; i++) fs.delete(new Path(root, "step-" + steps.get(i)), true);
+    for (int i = 0; i < steps.size() - keep; i++) {
+      fs.delete(new Path(root, "step-" + steps.get(i)), true);
+      fs.delete(new Path(new Path(root, SHARD_DIR), "step-" + steps.get(i)), true);
+    }
     AtomicPublish.clearStaging(fs, root);
   }
 

@@ -117,7 +117,7 @@ public final class DistributedTrainer {
     } finally {
       valid.destroy();
     }
-    return result(reports.get(0), checkpointDir, spark);
+    return result(reports.get(0), checkpointDir, spark, config, schema);
   }
 
   /** Two training tasks in one JVM would share DJL's one gradient collector: refuse before launching. */
@@ -136,10 +136,14 @@ public final class DistributedTrainer {
     }
   }
 
-  private static Result result(String report, String checkpointDir, SparkSession spark) throws IOException {
+  private static Result result(String report, String checkpointDir, SparkSession spark, InfnetConfig config,
+      FeatureSchema schema) throws IOException {
     TrainingWorker.WorkerReport r = Jsons.read(report, TrainingWorker.WorkerReport.class, "worker 0's report");
     CheckpointStore store = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
     byte[] weights = store.read(r.steps(), TrainingWorker.BEST_WEIGHTS); // the registered weights file, byte for byte
+    if (config.get(Keys.TRAIN_EMBEDDING_UPDATE) == io.infnet.config.choices.EmbeddingUpdate.SHARDED) {
+      weights = ShardedExport.withTables(weights, store, r.steps(), io.infnet.model.ModelSpec.from(config, schema), config.get(Keys.TRAIN_SEED));
+    }
     return new Result(r.loop(), r.steps(), weights, r.times().timedSteps(), r.times().computeSeconds(),
         r.times().communicationSeconds(), r.times().bytesSent());
   }

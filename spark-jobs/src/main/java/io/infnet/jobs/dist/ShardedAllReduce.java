@@ -60,15 +60,26 @@ public final class ShardedAllReduce {
     int w = peers.size();
     if (w == 1) return local;
     int me = peers.rank();
-    List<SparseRows> owned = peers.exchange(peer -> out -> writeRows(out, select(local, peer, w)), ShardedAllReduce::readRows);
-    for (int peer = 0; peer < w; peer++) if (peer != me) countSent(select(local, peer, w).bytes(), 1);
-    List<SparseRows> contributions = new ArrayList<>(owned);
-    contributions.set(me, select(local, me, w));
-    SparseRows mine = merge(contributions, local.width());
+    SparseRows mine = sumToOwners(local);
     List<SparseRows> all = peers.exchange(peer -> out -> writeRows(out, mine), ShardedAllReduce::readRows);
     countSent(mine.bytes() * (w - 1), 1);
     all.set(me, mine);
     return merge(all, local.width()); // shards own disjoint ids: this only orders them
+  }
+
+  /**
+   * The rows this worker owns of the union of every worker's rows, summed in rank order: phase 1 of {@link #sumSparse}
+   * only, for sharded tables, whose owners alone hold (and update) their rows.
+   */
+  public SparseRows sumToOwners(SparseRows local) throws IOException {
+    int w = peers.size();
+    if (w == 1) return local;
+    int me = peers.rank();
+    List<SparseRows> owned = peers.exchange(peer -> out -> writeRows(out, select(local, peer, w)), ShardedAllReduce::readRows);
+    for (int peer = 0; peer < w; peer++) if (peer != me) countSent(select(local, peer, w).bytes(), 1);
+    List<SparseRows> contributions = new ArrayList<>(owned);
+    contributions.set(me, select(local, me, w));
+    return merge(contributions, local.width());
   }
 
   private void countSent(long units, int bytesPerUnit) {
@@ -80,7 +91,7 @@ public final class ShardedAllReduce {
   }
 
   static int owner(long id, int workers) {
-    return (int) Math.floorMod(id, (long) workers);
+    return io.infnet.model.train.shard.RowExchange.owner(id, workers);
   }
 
   /** The rows of {@code rows} owned by worker {@code owner}. */
@@ -114,14 +125,14 @@ public final class ShardedAllReduce {
     return new SparseRows(width, ids, values);
   }
 
-  private static void writeFloats(DataOutputStream out, float[] values, int from, int to) throws IOException {
+  static void writeFloats(DataOutputStream out, float[] values, int from, int to) throws IOException {
     out.writeInt(to - from);
     ByteBuffer buf = ByteBuffer.allocate((to - from) * 4);
     buf.asFloatBuffer().put(values, from, to - from);
     out.write(buf.array());
   }
 
-  private static float[] readFloats(DataInputStream in) throws IOException {
+  static float[] readFloats(DataInputStream in) throws IOException {
     int n = in.readInt();
     byte[] bytes = new byte[n * 4];
     in.readFully(bytes);

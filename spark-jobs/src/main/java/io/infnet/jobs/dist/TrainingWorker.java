@@ -3,6 +3,7 @@ package io.infnet.jobs.dist;
 import io.infnet.config.ConfigLoader;
 import io.infnet.config.InfnetConfig;
 import io.infnet.config.Keys;
+import io.infnet.config.choices.EmbeddingUpdate;
 import io.infnet.config.choices.OutOfRangeIds;
 import io.infnet.jobs.data.RowBatches;
 import io.infnet.json.Jsons;
@@ -20,6 +21,8 @@ import io.infnet.model.train.TrainingListener;
 import io.infnet.model.train.TrainingLoop;
 import io.infnet.model.train.TrainingOptions;
 import io.infnet.model.train.TrainingResult;
+import io.infnet.model.train.shard.EmbeddingShard;
+import io.infnet.model.train.shard.ShardedTables;
 import io.infnet.schema.FeatureSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,12 +30,14 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -69,10 +74,13 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     InfnetConfig config = ConfigLoader.fromJson(plan.configJson(), "training worker " + rank);
     FeatureSchema schema = FeatureSchema.fromJson(plan.schemaJson());
     RowBatches batches = new RowBatches(schema, config.get(Keys.MODEL_OUT_OF_RANGE_IDS) == OutOfRangeIds.OOV);
+    boolean sharded = config.get(Keys.TRAIN_EMBEDDING_UPDATE) == EmbeddingUpdate.SHARDED;
+    ModelSpec spec = ModelSpec.from(config, schema);
+    ai.djl.Device device = TrainingDevice.of(config.get(Keys.TRAIN_DEVICE), context);
+    long seed = config.get(Keys.TRAIN_SEED);
     try (PeerGroup peers = join(context, rank);
-        NetworkModel model = (NetworkModel) Models.create(ModelSpec.from(config, schema), config.get(Keys.TRAIN_SEED),
-            TrainingDevice.of(config.get(Keys.TRAIN_DEVICE), context));
-        Trainer trainer = new Trainer(model, TrainingOptions.from(config))) {
+        NetworkModel model = sharded ? Models.createWithTablesElsewhere(spec, seed, device) : (NetworkModel) Models.create(spec, seed, device);
+        Trainer trainer = new Trainer(model, TrainingOptions.from(config), new PeerRowExchange(peers))) {
       String result = new Run(config, batches, mine, peers, trainer, rank).train();
       context.barrier();
       return rank == 0 ? List.of(result).iterator() : List.<String>of().iterator();
@@ -112,6 +120,8 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     private final NetworkModel model;
     private final int rank;
     private final GradientExchange exchange;
+    private final PeerGroup peers;
+    private final ShardedTables shards; // null unless train.embedding_update = sharded
     private final BlockSchedule schedule;
     private final CheckpointStore checkpoints;
     private final int batchPerWorker;
@@ -127,7 +137,9 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
       this.trainer = trainer;
       this.model = (NetworkModel) trainer.model();
       this.rank = rank;
-      this.exchange = new GradientExchange(new ShardedAllReduce(peers));
+      this.exchange = new GradientExchange(new ShardedAllReduce(peers), model.tablesElsewhere());
+      this.peers = peers;
+      this.shards = trainer.shards();
       this.schedule = new BlockSchedule(plan.rows(), plan.blockSize(), config.get(Keys.TRAIN_BATCH_SIZE), plan.workers(),
           config.get(Keys.TRAIN_SEED));
       this.checkpoints = new CheckpointStore(plan.checkpointDir(), plan.hadoopConf().get(), config.get(Keys.TRAIN_CHECKPOINT_KEEP));
@@ -142,10 +154,8 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
           .logLossEvery(config.get(Keys.TRAIN_LOG_EVERY))
           .listen(this)
           .run();
-      if (rank == 0) { // the final (best) weights go to the store, the rest is the report
-        checkpoints.save(trainer, result.state(), Map.of(BEST_WEIGHTS, model.safetensors(model.weightsByName())));
-        checkpoints.writeMarker("TRAINED", String.valueOf(trainer.stepCount())); // the driver writes FINISHED once registered
-      }
+      save(trainer, result.state(), model.weightsByName()); // the final (best) weights go to the store, the rest is the report
+      if (rank == 0) checkpoints.writeMarker("TRAINED", String.valueOf(trainer.stepCount())); // the driver writes FINISHED once registered
       return Jsons.write(new WorkerReport(result.state(), trainer.stepCount(), times.report(), rows.size()));
     }
 
@@ -179,25 +189,58 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
       return batches.batches(validRows.value().iterator(), config.get(Keys.SCORE_BATCH_SIZE));
     }
 
-    /** Worker 0 writes; every worker holds the same state, so one copy is enough. */
+    /**
+     * Worker 0 writes; every worker holds the same replicated state, so one copy is enough. Sharded tables: every worker
+     * first writes its own shard (and its copy of the best epoch's) in parallel, and worker 0's checkpoint lists them.
+     */
     @Override
     public void save(Trainer t, LoopState state, Map<String, float[]> bestWeights) throws IOException {
-      if (rank != 0) return;
-      checkpoints.save(t, state, bestWeights == null ? Map.of() : Map.of(BEST_WEIGHTS, model.safetensors(bestWeights)));
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      if (bestWeights != null && rank == 0) files.put(BEST_WEIGHTS, model.safetensors(bestWeights));
+      if (shards != null) files.put(CheckpointStore.SHARDS, writeShards(t.stepCount()));
+      if (rank == 0) checkpoints.save(t, state, files);
+    }
+
+    /** This worker's shard files of checkpoint {@code step}; returns every worker's, file → sha256, as JSON. */
+    private byte[] writeShards(long step) throws IOException {
+      String suffix = rank + "-of-" + plan.workers() + ".bin";
+      Map<String, String> mine = new TreeMap<>();
+      mine.put("shard-" + suffix, checkpoints.writeShard(step, "shard-" + suffix, shards.contents()));
+      if (shards.best() != null) mine.put("best-" + suffix, checkpoints.writeShard(step, "best-" + suffix, shards.best()));
+      Map<String, String> all = new TreeMap<>(mine);
+      String json = Jsons.write(mine);
+      for (String theirs : peers.exchange(peer -> out -> out.writeUTF(json), in -> in.readUTF())) {
+        if (theirs != null) all.putAll(Jsons.readMap(theirs, String.class, "a peer's shard list"));
+      }
+      return Jsons.write(all).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Every worker reads the checkpoint's shards (written by any worker count) and keeps the rows it owns. */
+    private void restoreShards(long step, byte[] listing) throws IOException {
+      if (listing == null) throw new IOException("checkpoint step-" + step + " has no " + CheckpointStore.SHARDS + ": it was not written with sharded tables");
+      Map<String, String> files = Jsons.readMap(new String(listing, java.nio.charset.StandardCharsets.UTF_8), String.class, CheckpointStore.SHARDS);
+      List<Map<String, EmbeddingShard.Contents>> current = new ArrayList<>();
+      List<Map<String, EmbeddingShard.Contents>> best = new ArrayList<>();
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        (f.getKey().startsWith("best-") ? best : current).add(checkpoints.readShard(step, f.getKey(), f.getValue()));
+      }
+      if (!best.isEmpty()) shards.setBest(best);
+      shards.load(current);
     }
 
     @Override
     public Optional<Saved> restoreLatest(Trainer t) throws IOException {
       Optional<Long> latest = checkpoints.latestStep();
       if (latest.isEmpty()) return Optional.empty();
-      CheckpointStore.Restored r = checkpoints.restore(t, latest.get(), List.of(BEST_WEIGHTS));
+      CheckpointStore.Restored r = checkpoints.restore(t, latest.get(), List.of(BEST_WEIGHTS, CheckpointStore.SHARDS));
+      if (shards != null) restoreShards(latest.get(), r.files().get(CheckpointStore.SHARDS));
       byte[] best = r.files().get(BEST_WEIGHTS);
       return Optional.of(new Saved(r.loopState(), best == null ? null : SafeTensors.read(best).values()));
     }
 
     @Override
     public void onStep(StepEvent step) {
-      times.add(step.computeNanos(), step.reduceNanos(), exchange.bytesSent());
+      times.add(step.computeNanos(), step.reduceNanos(), exchange.bytesSent() + (shards == null ? 0 : shards.exchange().bytesSent()));
       progress(step);
     }
 

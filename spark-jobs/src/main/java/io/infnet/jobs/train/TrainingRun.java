@@ -106,11 +106,12 @@ public final class TrainingRun {
   }
 
   /** {@code run.json} of a run's checkpoint folder: what {@code --resume} needs to continue on the same data and config. */
-  record RunFile(String runId, String configHash, String featuresPath, long featuresVersion, String startedAt) {}
+  /** @param trainingHash {@link InfnetConfig#trainingHash()}; null in run files written before it existed */
+  record RunFile(String runId, String configHash, String featuresPath, long featuresVersion, String startedAt, String trainingHash) {}
 
   private static void writeRunFile(FileSystem fs, Path runDir, String runId, InfnetConfig config, FeatureSnapshot snapshot)
       throws IOException {
-    RunFile run = new RunFile(runId, config.hash(), snapshot.path(), snapshot.version(), Instant.now().toString());
+    RunFile run = new RunFile(runId, config.hash(), snapshot.path(), snapshot.version(), Instant.now().toString(), config.trainingHash());
     if (fs.exists(new Path(runDir, RUN_FILE))) throw new IOException("run " + runId + " already exists under " + runDir);
     AtomicPublish.file(fs, new Path(runDir, RUN_FILE), Jsons.write(run).getBytes(StandardCharsets.UTF_8));
   }
@@ -135,9 +136,11 @@ public final class TrainingRun {
     try (InputStream in = fs.open(file)) {
       run = Jsons.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), RunFile.class, file.toString());
     }
-    if (!config.hash().equals(run.configHash())) {
+    boolean same = run.trainingHash() == null ? config.hash().equals(run.configHash()) : config.trainingHash().equals(run.trainingHash());
+    if (!same) {
       throw new JobFailure("--resume: run " + run.runId() + " was started with config hash " + run.configHash()
-          + ", this config's is " + config.hash() + ": resume with the same --config/--set, or start a new run");
+          + ", this config's is " + config.hash() + ": resume with the same --config/--set (spark.*, train.workers and "
+          + "train.threads may differ), or start a new run");
     }
     return run;
   }
