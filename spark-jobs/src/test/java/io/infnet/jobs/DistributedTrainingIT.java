@@ -163,9 +163,10 @@ class DistributedTrainingIT {
     }
   }
 
+  /** 1g overhead: libtorch's runtime and a validation batch's activations, which WorkerMemory checks (~0.9 GB here). */
   private String[] onCluster(String model, String... more) {
     List<String> args = new ArrayList<>(List.of("--set", "train.model_name=" + model, "--set", "train.workers=2", "--master", cluster.url(),
-        "--executor-memory", "2g", "--conf", "spark.task.cpus=1"));
+        "--executor-memory", "2g", "--conf", "spark.executor.memoryOverhead=1g", "--conf", "spark.task.cpus=1"));
     args.addAll(List.of(more));
     return with("train", args.toArray(String[]::new));
   }

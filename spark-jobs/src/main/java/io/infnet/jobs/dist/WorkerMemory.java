@@ -1,20 +1,26 @@
 package io.infnet.jobs.dist;
 
+import io.infnet.config.InfnetConfig;
+import io.infnet.config.Keys;
 import io.infnet.jobs.JobFailure;
 import io.infnet.schema.FeatureSchema;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 
 /**
  * What one training worker will hold, estimated before the run starts, against the memory its JVM may use: a run that
  * cannot fit fails at once with the estimate and the settings that would fit, instead of being OOM-killed (or
- * thrashing) after the shuffle. A worker holds its share of the training rows and every validation row as Spark rows
- * on the heap ({@link TrainingWorker}); the model's state is float32 tensors in libtorch and float[] copies.
+ * thrashing) after the shuffle. On the heap a worker holds its share of the training rows and every validation row as
+ * Spark rows ({@link TrainingWorker}); outside it, the model's state as float32 tensors in libtorch, libtorch's runtime
+ * and the activations of its largest batch ({@link LibtorchMemory}). The heap must fit spark.executor.memory, the rest
+ * the executor's memory overhead: what YARN and Kubernetes add to a container and kill beyond.
  *
  * <p>The constants are deliberately on the high side: the check is meant to catch runs off by a factor, not to pack a
  * heap to its last megabyte (docs/RELIABILITY.md, "Memory").
  */
-public record WorkerMemory(long trainRowsPerWorker, long validRows, long bytesPerRow, long parameters) {
+public record WorkerMemory(FeatureSchema schema, InfnetConfig config, long trainRows, int workers, long validRows) {
   /** A boxed Integer (16 bytes) and its reference in a Spark row's array. */
   static final long BYTES_PER_VALUE = 20;
   static final long BYTES_PER_ARRAY = 40;
@@ -25,8 +31,16 @@ public record WorkerMemory(long trainRowsPerWorker, long validRows, long bytesPe
   static final long SPARK_RESERVED = 300L << 20;
   private static final long MB = 1L << 20;
 
-  /** The estimate for {@code trainRows} spread over {@code workers}, embeddings of width {@code dim}. */
-  public static WorkerMemory of(FeatureSchema schema, int dim, long trainRows, int workers, long validRows) {
+  /** The estimate for {@code trainRows} spread over {@code workers}, with {@code config}'s model and batch sizes. */
+  public static WorkerMemory of(FeatureSchema schema, InfnetConfig config, long trainRows, int workers, long validRows) {
+    return new WorkerMemory(schema, config, trainRows, workers, validRows);
+  }
+
+  long trainRowsPerWorker() {
+    return (trainRows + workers - 1) / workers;
+  }
+
+  long bytesPerRow() {
     long arrays = 1 + schema.multiValuedFields().size(), values = schema.fields().size() + schema.tasks().size();
     for (FeatureSchema.Field f : schema.multiValuedFields()) values += f.maxValues();
     for (FeatureSchema.Sequence s : schema.sequences()) {
@@ -34,74 +48,107 @@ public record WorkerMemory(long trainRowsPerWorker, long validRows, long bytesPe
       arrays += columns;
       values += (long) columns * s.maxLength();
     }
-    long parameters = 0; // the embedding tables: the dense layers are small next to them at any realistic vocabulary
-    for (FeatureSchema.Field f : schema.fields()) parameters += (long) f.cardinality() * dim;
-    long bytesPerRow = BYTES_PER_ROW + arrays * BYTES_PER_ARRAY + values * BYTES_PER_VALUE;
-    return new WorkerMemory((trainRows + workers - 1) / workers, validRows, bytesPerRow, parameters);
+    return BYTES_PER_ROW + arrays * BYTES_PER_ARRAY + values * BYTES_PER_VALUE;
   }
 
-  long rowBytes() {
-    return (trainRowsPerWorker + validRows) * bytesPerRow;
+  /** The embedding tables: the dense layers are small next to them at any realistic vocabulary. */
+  long parameters() {
+    long parameters = 0;
+    for (FeatureSchema.Field f : schema.fields()) parameters += (long) f.cardinality() * config.get(Keys.MODEL_DIM);
+    return parameters;
   }
 
-  long modelBytes() {
-    return parameters * BYTES_PER_PARAMETER;
+  LibtorchMemory libtorch() {
+    return LibtorchMemory.of(schema, config, workers, validRows);
   }
 
   /** The heap the rows need, Spark's reserve included. */
   long heapNeeded() {
-    return rowBytes() + SPARK_RESERVED;
+    return (trainRowsPerWorker() + validRows) * bytesPerRow() + SPARK_RESERVED;
   }
 
-  /**
-   * What a worker's JVM may use. {@code nativeBytes}: memory outside the heap a cluster manager allows before killing
-   * the container (spark.executor.memoryOverhead); on local[*] nothing kills it, so only the heap is checked there.
-   */
-  public record Limits(long heapBytes, long nativeBytes, String settings, boolean local) {
+  /** Outside the heap: the model's state, libtorch's runtime and activations. */
+  long nativeNeeded() {
+    return parameters() * BYTES_PER_PARAMETER + libtorch().bytes();
+  }
+
+  private boolean heapFits(Limits limits) {
+    return heapNeeded() <= limits.heapBytes();
+  }
+
+  /** local[*]: nothing outside the driver's heap is limited but the machine, so only the heap is checked there. */
+  private boolean nativeFits(Limits limits) {
+    return limits.manager() == Manager.LOCAL || nativeNeeded() <= limits.nativeBytes();
+  }
+
+  /** Who starts the worker JVMs, and so what limits their memory. */
+  public enum Manager {
+    /** local[*]: the driver's JVM trains. */
+    LOCAL,
+    /** spark:// or local-cluster: executors are plain JVMs; only -Xmx is applied, the overhead is not enforced. */
+    STANDALONE,
+    /** YARN, Kubernetes: a container of spark.executor.memory + overhead, killed when its resident memory exceeds it. */
+    CONTAINER
+  }
+
+  /** What a worker's JVM may use: {@code nativeBytes} is spark.executor.memoryOverhead as Spark computes it. */
+  public record Limits(long heapBytes, long nativeBytes, String settings, Manager manager) {
     /** local[*]: the driver's own heap; a cluster: spark.executor.memory and its overhead as Spark computes them. */
     public static Limits of(SparkConf conf, long driverHeapBytes) {
       String master = conf.get("spark.master", "local[*]");
       if (master.startsWith("local") && !master.startsWith("local-cluster")) {
         return new Limits(driverHeapBytes, Long.MAX_VALUE, "driver heap -Xmx" + mb(driverHeapBytes)
-            + " (--driver-memory, INFNET_DRIVER_MEMORY)", true);
+            + " (--driver-memory, INFNET_DRIVER_MEMORY)", Manager.LOCAL);
       }
       long heap = conf.getSizeAsBytes("spark.executor.memory", "1g");
+      // Spark 4: max(spark.executor.minMemoryOverhead, factor × memory) unless memoryOverhead is set (MiB without unit)
       long overhead = conf.contains("spark.executor.memoryOverhead")
           ? conf.getSizeAsMb("spark.executor.memoryOverhead", "384") * MB
-          : Math.max(384 * MB, (long) (heap * conf.getDouble("spark.executor.memoryOverheadFactor", 0.1)));
-      return new Limits(heap, overhead, "spark.executor.memory=" + mb(heap) + " + overhead " + mb(overhead), false);
+          : Math.max(conf.getSizeAsMb("spark.executor.minMemoryOverhead", "384") * MB,
+              (long) (heap * conf.getDouble("spark.executor.memoryOverheadFactor", 0.1)));
+      boolean standalone = master.startsWith("spark://") || master.startsWith("local-cluster");
+      return new Limits(heap, overhead, "spark.executor.memory=" + mb(heap) + " + overhead " + mb(overhead),
+          standalone ? Manager.STANDALONE : Manager.CONTAINER);
     }
   }
 
-  /** Throws a {@link JobFailure} naming the estimate and what would fit, when the rows or the whole do not fit. */
-  public void requireFits(Limits limits, int workers) {
-    boolean heapFits = heapNeeded() <= limits.heapBytes();
-    boolean totalFits = limits.local() || heapNeeded() + modelBytes() <= limits.heapBytes() + limits.nativeBytes();
-    if (heapFits && totalFits) return;
-    long heapWanted = limits.local() ? heapNeeded() : Math.max(heapNeeded(), heapNeeded() + modelBytes() - limits.nativeBytes());
+  /** Throws a {@link JobFailure} naming the estimate and what would fit, when the heap or the native part does not. */
+  public void requireFits(Limits limits) {
+    boolean heapFits = heapFits(limits), nativeFits = nativeFits(limits);
+    if (heapFits && nativeFits) return;
+    boolean local = limits.manager() == Manager.LOCAL;
+    String outside = local ? "" : String.format(Locale.ROOT, " and ~%s outside it (libtorch runtime %s, activations ~%s "
+        + "for its %s, state %s)", mb(nativeNeeded()), mb(LibtorchMemory.RUNTIME), mb(libtorch().activationBytes()),
+        libtorch().largestBatch(), mb(parameters() * BYTES_PER_PARAMETER));
+    List<String> fixes = new ArrayList<>();
+    if (!heapFits) fixes.add((local ? "--driver-memory " : "--executor-memory ") + gb(heapNeeded()));
+    if (!nativeFits) fixes.add("--conf spark.executor.memoryOverhead=" + roundedUpMb(nativeNeeded()));
     throw new JobFailure(String.format(Locale.ROOT,
-        "train: a worker would hold ~%s (%,d train rows per worker and %,d validation rows × ~%,d bytes on the heap, "
-            + "%,d embedding parameters × %d bytes of state, %s Spark reserve) but has %s: give it %s%s%s",
-        mb(heapNeeded() + modelBytes()), trainRowsPerWorker, validRows, bytesPerRow, parameters, BYTES_PER_PARAMETER,
-        mb(SPARK_RESERVED), limits.settings(), limits.local() ? "--driver-memory " : "--executor-memory ", gb(heapWanted),
-        limits.local() ? " (or train on a cluster with more train.workers)" : moreWorkers(limits, workers)));
+        "train: a worker would need ~%s of heap (%,d train rows per worker and %,d validation rows × ~%,d bytes, "
+            + "%s Spark reserve)%s but has %s: give it %s%s%s",
+        mb(heapNeeded()), trainRowsPerWorker(), validRows, bytesPerRow(), mb(SPARK_RESERVED), outside, limits.settings(),
+        String.join(" and ", fixes), local ? " (or train on a cluster with more train.workers)" : moreWorkers(limits),
+        limits.manager() == Manager.STANDALONE && !nativeFits
+            ? " (a standalone cluster does not enforce the overhead: the machine's memory is the limit)" : ""));
   }
 
   /** The smallest divisor of the shuffle block above {@code workers} at which the same executors would fit, if any. */
-  private String moreWorkers(Limits limits, int workers) {
-    long totalRows = trainRowsPerWorker * workers;
+  private String moreWorkers(Limits limits) {
     for (int w = workers * 2; w <= DistributedTrainer.SHUFFLE_BLOCK; w *= 2) {
-      WorkerMemory spread = new WorkerMemory((totalRows + w - 1) / w, validRows, bytesPerRow, parameters);
-      if (spread.heapNeeded() <= limits.heapBytes()
-          && spread.heapNeeded() + spread.modelBytes() <= limits.heapBytes() + limits.nativeBytes()) {
-        return " or train.workers=" + w;
-      }
+      WorkerMemory spread = new WorkerMemory(schema, config, trainRows, w, validRows);
+      if (spread.heapFits(limits) && spread.nativeFits(limits)) return " or train.workers=" + w;
     }
     return "";
   }
 
   private static String mb(long bytes) {
     return ((bytes + MB - 1) / MB) + "m";
+  }
+
+  /** Up to a multiple of 256 MB: an overhead one would write. */
+  private static String roundedUpMb(long bytes) {
+    long quarterGb = 256 * MB;
+    return ((bytes + quarterGb - 1) / quarterGb) * 256 + "m";
   }
 
   /** Whole gigabytes, rounded up: what one would pass to --executor-memory. */

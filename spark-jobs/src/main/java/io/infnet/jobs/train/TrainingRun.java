@@ -69,8 +69,8 @@ public final class TrainingRun {
     FeatureSchema schema = snapshot.schemaFor(config.get(Keys.TASKS));
     Map<String, Long> rows = InfnetTraining.checkTrainable(snapshot, schema);
     int workers = config.get(Keys.TRAIN_WORKERS);
-    WorkerMemory.of(schema, config.get(Keys.MODEL_DIM), rows.get("train"), workers, rows.get("valid"))
-        .requireFits(WorkerMemory.Limits.of(spark.sparkContext().getConf(), Runtime.getRuntime().maxMemory()), workers);
+    WorkerMemory.of(schema, config, rows.get("train"), workers, rows.get("valid"))
+        .requireFits(WorkerMemory.Limits.of(spark.sparkContext().getConf(), Runtime.getRuntime().maxMemory()));
     Path runDir = new Path(runsDir, runId);
     if (!resume) writeRunFile(fs, runDir, runId, config, snapshot);
     context.out().printf("train: run %s on %s (Delta version %d): %,d train rows, %,d valid rows%n",
