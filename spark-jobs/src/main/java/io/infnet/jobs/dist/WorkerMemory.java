@@ -27,6 +27,11 @@ public record WorkerMemory(FeatureSchema schema, InfnetConfig config, long train
   static final long BYTES_PER_ROW = 64;
   /** float32 weights, gradients, Adam's two moments, the best epoch's weights and a checkpoint's serialized copy. */
   static final long BYTES_PER_PARAMETER = 4 * 6;
+  /**
+   * Sharded tables (train.embedding_update = sharded) live on the heap as Java arrays: weights and Adam's two moments,
+   * the best epoch's copy, and the copy a checkpoint serializes.
+   */
+  static final long SHARD_BYTES_PER_PARAMETER = 4 * 3 * 3;
   /** Spark's reserved system memory, never available to tasks. */
   static final long SPARK_RESERVED = 300L << 20;
   private static final long MB = 1L << 20;
@@ -51,8 +56,32 @@ public record WorkerMemory(FeatureSchema schema, InfnetConfig config, long train
     return BYTES_PER_ROW + arrays * BYTES_PER_ARRAY + values * BYTES_PER_VALUE;
   }
 
-  /** The embedding tables: the dense layers are small next to them at any realistic vocabulary. */
+  boolean sharded() {
+    return config.get(Keys.TRAIN_EMBEDDING_UPDATE) == io.infnet.config.choices.EmbeddingUpdate.SHARDED;
+  }
+
+  /**
+   * The embedding rows one worker of a sharded run can come to hold (× d): rows are created on first touch, so each
+   * worker holds at most 1/W of the rows the data's ids can name, whichever is smaller: every table's rows, or every id
+   * occurrence in the training and validation rows.
+   */
+  long shardedParameters() {
+    long idsPerRow = schema.fields().size();
+    for (FeatureSchema.Field f : schema.multiValuedFields()) idsPerRow += f.maxValues();
+    for (FeatureSchema.Sequence q : schema.sequences()) idsPerRow += (long) q.fields().size() * q.maxLength();
+    long tableRows = 0;
+    for (FeatureSchema.Field f : schema.fields()) tableRows += f.cardinality();
+    long rows = Math.min(tableRows, (trainRows + validRows) * idsPerRow);
+    return (rows + workers - 1) / workers * config.get(Keys.MODEL_DIM);
+  }
+
+  private long shardBytes() {
+    return sharded() ? shardedParameters() * SHARD_BYTES_PER_PARAMETER : 0;
+  }
+
+  /** The embedding tables held in libtorch (none when sharded): the dense layers are small next to them. */
   long parameters() {
+    if (sharded()) return 0;
     long parameters = 0;
     for (FeatureSchema.Field f : schema.fields()) parameters += (long) f.cardinality() * config.get(Keys.MODEL_DIM);
     return parameters;
@@ -62,9 +91,9 @@ public record WorkerMemory(FeatureSchema schema, InfnetConfig config, long train
     return LibtorchMemory.of(schema, config, workers, validRows);
   }
 
-  /** The heap the rows need, Spark's reserve included. */
+  /** The heap the rows (and a sharded run's shards) need, Spark's reserve included. */
   long heapNeeded() {
-    return (trainRowsPerWorker() + validRows) * bytesPerRow() + SPARK_RESERVED;
+    return (trainRowsPerWorker() + validRows) * bytesPerRow() + shardBytes() + SPARK_RESERVED;
   }
 
   /** Outside the heap: the model's state, libtorch's runtime and activations. */
@@ -125,11 +154,17 @@ public record WorkerMemory(FeatureSchema schema, InfnetConfig config, long train
     if (!nativeFits) fixes.add("--conf spark.executor.memoryOverhead=" + roundedUpMb(nativeNeeded()));
     throw new JobFailure(String.format(Locale.ROOT,
         "train: a worker would need ~%s of heap (%,d train rows per worker and %,d validation rows × ~%,d bytes, "
-            + "%s Spark reserve)%s but has %s: give it %s%s%s",
-        mb(heapNeeded()), trainRowsPerWorker(), validRows, bytesPerRow(), mb(SPARK_RESERVED), outside, limits.settings(),
+            + "%s%s Spark reserve)%s but has %s: give it %s%s%s%s",
+        mb(heapNeeded()), trainRowsPerWorker(), validRows, bytesPerRow(), shardNote(), mb(SPARK_RESERVED), outside, limits.settings(),
         String.join(" and ", fixes), local ? " (or train on a cluster with more train.workers)" : moreWorkers(limits),
+        sharded() && !heapFits ? ", or hash the largest fields into fewer rows (features.hash_buckets) or lower model.dim" : "",
         limits.manager() == Manager.STANDALONE && !nativeFits
             ? " (a standalone cluster does not enforce the overhead: the machine's memory is the limit)" : ""));
+  }
+
+  private String shardNote() {
+    return sharded() ? String.format(Locale.ROOT, "embedding shards %s (%,d parameters × %d bytes), ", mb(shardBytes()),
+        shardedParameters(), SHARD_BYTES_PER_PARAMETER) : "";
   }
 
   /** The smallest divisor of the shuffle block above {@code workers} at which the same executors would fit, if any. */

@@ -117,4 +117,25 @@ class WorkerMemoryTest {
         + "--driver-memory "), e.getMessage());
     assertFalse(e.getMessage().contains("outside it"), "local[*] checks the heap only: " + e.getMessage());
   }
+
+  /**
+   * Sharded tables live on the workers' heaps, 1/W each, and only the rows the data can name: a 10^8-row field is
+   * refused on one worker with the estimate and the settings that would fit, and fits when spread over 16 workers.
+   */
+  @Test
+  void shardedTablesCountOnTheHeapOnceSpreadOverTheWorkers() {
+    FeatureSchema huge = new FeatureSchema(List.of(new FeatureSchema.Field("user_id", 100_000_000), new FeatureSchema.Field("video_id", 500)),
+        List.of(), List.of("click"), 0);
+    InfnetConfig sharded = D8.with("train.embedding_update=sharded");
+    WorkerMemory one = WorkerMemory.of(huge, sharded, 30_000_000, 1, 10_000);
+    assertEquals(0, one.parameters(), "nothing of the tables in libtorch");
+    assertEquals((30_010_000L * 2) * 8, one.shardedParameters(), "bounded by the ids the rows hold (2 per row), not the 10^8 rows");
+    assertEquals(100_000_500L * 8 / 2, WorkerMemory.of(huge, sharded, 600_000_000, 2, 10_000).shardedParameters(),
+        "bounded by the tables' rows, over 2 workers");
+    JobFailure e = assertThrows(JobFailure.class, () -> one.requireFits(standalone("8g", "4g")));
+    assertTrue(e.getMessage().contains("embedding shards 16485m (480,160,000 parameters × 36 bytes)"), e.getMessage());
+    assertTrue(e.getMessage().contains("or train.workers=4"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("or hash the largest fields into fewer rows (features.hash_buckets) or lower model.dim"), e.getMessage());
+    assertDoesNotThrow(() -> WorkerMemory.of(huge, sharded, 30_000_000, 4, 10_000).requireFits(standalone("8g", "4g")));
+  }
 }

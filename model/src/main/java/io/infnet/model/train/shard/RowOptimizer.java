@@ -7,8 +7,10 @@ import java.util.List;
  * The trainer's optimizer ({@code io.infnet.model.train.Optimizer}) on one row at a time in Java: the same formulas, in
  * float32, in the order and roundings of the native ops it runs, so a shard's rows follow the libtorch table's. Adam and
  * AdamW are DJL's {@code adamUpdate} kernel: its {@code add_(w, decay)} and {@code add_(g, 1-β1)} are fused multiply-adds
- * on the vectorized path (hence {@link Math#fma}), its {@code addcmul_} is {@code v + ((1-β2)·g)·g}. Adagrad is
- * Optimizer's chain of NDArray ops, each rounded to float. Lazy, as there: only the rows given move.
+ * on the vectorized path (hence {@link Math#fma}), its {@code addcmul_} a fused {@code v·β2 + ((1-β2)·g)·g}. Adagrad is
+ * Optimizer's chain of NDArray ops, each rounded to float. Measured against libtorch 2.7.1 on CPU: the slots are
+ * bit-identical, a weight now and then an ulp off (libtorch's CPU sqrt is not always correctly rounded). Lazy, as
+ * there: only the rows given move.
  */
 final class RowOptimizer {
   private static final double BETA1 = 0.9; // bias corrections: in double, as Optimizer computes them
@@ -58,7 +60,7 @@ final class RowOptimizer {
         if (decoupled) weight -= weight * lr * decay; // w -= lr·decay·w before the step
         else grad = Math.fma(weight, decay, grad);    // L2: g += decay·w
         float mean = Math.fma(grad, 1 - BETA1_FLOAT, m[at + i] * BETA1_FLOAT);
-        float variance = v[at + i] * BETA2_FLOAT + (1 - BETA2_FLOAT) * grad * grad;
+        float variance = Math.fma((1 - BETA2_FLOAT) * grad, grad, v[at + i] * BETA2_FLOAT);
         m[at + i] = mean;
         v[at + i] = variance;
         w[at + i] = weight - mean * lrCorrected / ((float) Math.sqrt(variance) + epsilon);
