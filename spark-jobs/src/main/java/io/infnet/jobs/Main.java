@@ -27,7 +27,7 @@ public final class Main {
 
   static {
     for (Job j : List.of(new DatagenJob(), new ImportJob(), new IngestJob(), new FeaturesJob(), new TrainJob(), new EvaluateJob(),
-        new ScoreJob(), new QuickstartJob(), new PromoteJob(), new ConfigJob(), new CompareJob())) {
+        new ScoreJob(), new QuickstartJob(), new PromoteJob(), new ConfigJob(), new CompareJob(), new EmbeddingScaleJob())) {
       JOBS.put(j.name(), j);
     }
   }

@@ -43,13 +43,29 @@ public final class DistributedTrainer {
 
   private DistributedTrainer() {}
 
+  /** The final weights file of a run, produced on demand (a sharded run's tables are put together from its shards). */
+  @FunctionalInterface
+  public interface WeightsFile {
+    byte[] read() throws IOException;
+  }
+
   /**
    * What a run produced: the loop's final state (epochs, best epoch and AUC, the metric history), the best epoch's
-   * weights as the safetensors file the registry publishes, and where worker 0's step time went over
-   * {@code timedSteps} steps (the last stage attempt, without its warm-up steps).
+   * weights as the safetensors file the registry publishes (read, and with sharded tables put together, when asked
+   * for), where worker 0's step time went over {@code timedSteps} steps (the last stage attempt, without its warm-up
+   * steps), and each worker's peak resident memory and embedding rows held (sharded tables; 0 otherwise).
    */
-  public record Result(LoopState loop, long steps, byte[] weightsFile, long timedSteps, double computeSeconds,
-      double communicationSeconds, long bytesSentByWorker0) {
+  public record Result(LoopState loop, long steps, WeightsFile weights, long timedSteps, double computeSeconds,
+      double communicationSeconds, long bytesSentByWorker0, List<TrainingWorker.Footprint> workers) {
+    /** The registry's weights file of the run. */
+    public byte[] weightsFile() {
+      try {
+        return weights.read();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("reading the run's final weights: " + e.getMessage(), e);
+      }
+    }
+
     public int epochsRun() {
       return loop.epochsDone();
     }
@@ -141,11 +157,12 @@ public final class DistributedTrainer {
     TrainingWorker.WorkerReport r = Jsons.read(report, TrainingWorker.WorkerReport.class, "worker 0's report");
     CheckpointStore store = new CheckpointStore(checkpointDir, spark.sparkContext().hadoopConfiguration());
     byte[] weights = store.read(r.steps(), TrainingWorker.BEST_WEIGHTS); // the registered weights file, byte for byte
+    WeightsFile file = () -> weights;
     if (config.get(Keys.TRAIN_EMBEDDING_UPDATE) == io.infnet.config.choices.EmbeddingUpdate.SHARDED) {
-      weights = ShardedExport.withTables(weights, store, r.steps(), io.infnet.model.ModelSpec.from(config, schema), config.get(Keys.TRAIN_SEED));
+      file = () -> ShardedExport.withTables(weights, store, r.steps(), io.infnet.model.ModelSpec.from(config, schema), config.get(Keys.TRAIN_SEED));
     }
-    return new Result(r.loop(), r.steps(), weights, r.times().timedSteps(), r.times().computeSeconds(),
-        r.times().communicationSeconds(), r.times().bytesSent());
+    return new Result(r.loop(), r.steps(), file, r.times().timedSteps(), r.times().computeSeconds(),
+        r.times().communicationSeconds(), r.times().bytesSent(), r.workers());
   }
 
   /** Sends each global position to the worker that owns it. */

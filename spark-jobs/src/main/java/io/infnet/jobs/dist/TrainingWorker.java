@@ -156,7 +156,16 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
           .run();
       save(trainer, result.state(), model.weightsByName()); // the final (best) weights go to the store, the rest is the report
       if (rank == 0) checkpoints.writeMarker("TRAINED", String.valueOf(trainer.stepCount())); // the driver writes FINISHED once registered
-      return Jsons.write(new WorkerReport(result.state(), trainer.stepCount(), times.report(), rows.size()));
+      return Jsons.write(new WorkerReport(result.state(), trainer.stepCount(), times.report(), rows.size(), footprints()));
+    }
+
+    /** Every worker's footprint, gathered by every worker (one exchange). */
+    private List<Footprint> footprints() throws IOException {
+      Footprint mine = new Footprint(rank, peakResidentBytes(), shards == null ? 0 : shards.rowCount());
+      List<Footprint> all = new ArrayList<>(peers.exchange(peer -> out -> out.writeUTF(Jsons.write(mine)),
+          in -> Jsons.read(in.readUTF(), Footprint.class, "a peer's footprint")));
+      all.set(rank, mine);
+      return all;
     }
 
     @Override
@@ -265,5 +274,20 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
   }
 
   /** Worker 0's result, returned through the barrier stage: the loop's final state, steps, step times, rows held. */
-  record WorkerReport(LoopState loop, long steps, StepTimes.Report times, long rows) {}
+  record WorkerReport(LoopState loop, long steps, StepTimes.Report times, long rows, List<Footprint> workers) {}
+
+  /** One worker's memory at the end of its run: peak resident set (VmHWM; 0 where /proc is absent) and embedding rows held. */
+  public record Footprint(int rank, long peakResidentBytes, long embeddingRows) {}
+
+  /** This JVM's peak resident set size, from /proc/self/status. */
+  static long peakResidentBytes() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0; // not Linux: the figure is informative only
+    }
+    return 0;
+  }
 }

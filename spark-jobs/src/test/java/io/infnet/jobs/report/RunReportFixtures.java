@@ -48,7 +48,7 @@ final class RunReportFixtures {
     rows.put("valid", 1_536L);
     LoopState loop = new LoopState(EPOCHS, 0.7, 3, bestAuc, history, 0, 0);
     DistributedTrainer.Result result = new DistributedTrainer.Result(loop, (long) EPOCHS * STEPS_PER_EPOCH,
-        new byte[0], (long) EPOCHS * STEPS_PER_EPOCH - 2, 42.5, 3.2, 0);
+        () -> new byte[0], (long) EPOCHS * STEPS_PER_EPOCH - 2, 42.5, 3.2, 0, List.of());
     return new RunReport.Run(runId, modelName, 7, "cafe1234", featurePath, 5, rows, 2, result);
   }
 }
