@@ -5,7 +5,7 @@ import io.infnet.config.Keys;
 import io.infnet.jobs.data.FeatureSnapshot;
 import io.infnet.jobs.data.SplitDates;
 import io.infnet.jobs.dist.DistributedTrainer;
-import io.infnet.jobs.dist.TrainingWorker;
+import io.infnet.jobs.dist.WorkerFootprint;
 import io.infnet.jobs.dist.WorkerMemory;
 import io.infnet.schema.FeatureSchema;
 import io.infnet.schema.IdEncoding;
@@ -70,7 +70,7 @@ final class EmbeddingScaleJob implements Job {
     long bytesPerStep = r.timedSteps() == 0 ? 0 : r.bytesSentByWorker0() / r.timedSteps();
     long peak = 0;
     List<String> perWorker = new ArrayList<>();
-    for (TrainingWorker.Footprint f : r.workers()) {
+    for (WorkerFootprint f : r.workers()) {
       peak = Math.max(peak, f.peakResidentBytes());
       perWorker.add(String.format(Locale.ROOT, "worker %d: peak RSS %,d MB, %,d embedding rows held", f.rank(),
           f.peakResidentBytes() >> 20, f.embeddingRows()));

@@ -56,7 +56,7 @@ public final class DistributedTrainer {
    * steps), and each worker's peak resident memory and embedding rows held (sharded tables; 0 otherwise).
    */
   public record Result(LoopState loop, long steps, WeightsFile weights, long timedSteps, double computeSeconds,
-      double communicationSeconds, long bytesSentByWorker0, List<TrainingWorker.Footprint> workers) {
+      double communicationSeconds, long bytesSentByWorker0, List<WorkerFootprint> workers) {
     /** The registry's weights file of the run. */
     public byte[] weightsFile() {
       try {

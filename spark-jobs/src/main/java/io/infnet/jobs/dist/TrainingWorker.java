@@ -160,10 +160,10 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     }
 
     /** Every worker's footprint, gathered by every worker (one exchange). */
-    private List<Footprint> footprints() throws IOException {
-      Footprint mine = new Footprint(rank, peakResidentBytes(), shards == null ? 0 : shards.rowCount());
-      List<Footprint> all = new ArrayList<>(peers.exchange(peer -> out -> out.writeUTF(Jsons.write(mine)),
-          in -> Jsons.read(in.readUTF(), Footprint.class, "a peer's footprint")));
+    private List<WorkerFootprint> footprints() throws IOException {
+      WorkerFootprint mine = new WorkerFootprint(rank, WorkerFootprint.thisJvmPeakResident(), shards == null ? 0 : shards.rowCount());
+      List<WorkerFootprint> all = new ArrayList<>(peers.exchange(peer -> out -> out.writeUTF(Jsons.write(mine)),
+          in -> Jsons.read(in.readUTF(), WorkerFootprint.class, "a peer's footprint")));
       all.set(rank, mine);
       return all;
     }
@@ -274,20 +274,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
   }
 
   /** Worker 0's result, returned through the barrier stage: the loop's final state, steps, step times, rows held. */
-  record WorkerReport(LoopState loop, long steps, StepTimes.Report times, long rows, List<Footprint> workers) {}
+  record WorkerReport(LoopState loop, long steps, StepTimes.Report times, long rows, List<WorkerFootprint> workers) {}
 
-  /** One worker's memory at the end of its run: peak resident set (VmHWM; 0 where /proc is absent) and embedding rows held. */
-  public record Footprint(int rank, long peakResidentBytes, long embeddingRows) {}
 
-  /** This JVM's peak resident set size, from /proc/self/status. */
-  static long peakResidentBytes() {
-    try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    } catch (IOException | RuntimeException e) {
-      return 0; // not Linux: the figure is informative only
-    }
-    return 0;
-  }
 }
