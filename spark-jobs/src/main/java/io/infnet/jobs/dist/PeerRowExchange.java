@@ -1,10 +1,7 @@
 package io.infnet.jobs.dist;
 
 import io.infnet.model.train.shard.RowExchange;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -42,13 +39,13 @@ final class PeerRowExchange implements RowExchange {
     int me = peers.rank();
     List<long[]> asked = peers.exchange(peer -> out -> {
       out.writeUTF(table);
-      writeLongs(out, requests.get(peer));
+      Wire.writeLongs(out, requests.get(peer));
     }, in -> {
       String theirs = in.readUTF();
       if (!theirs.equals(table)) {
         throw new IOException("training workers out of step: worker " + me + " looks up " + table + ", a peer " + theirs);
       }
-      return readLongs(in);
+      return Wire.readLongs(in);
     });
     List<float[]> answers = new ArrayList<>(peers.size());
     for (int peer = 0; peer < peers.size(); peer++) {
@@ -56,23 +53,7 @@ final class PeerRowExchange implements RowExchange {
       answers.add(peer == me ? null : serve.apply(asked.get(peer)));
     }
     for (int peer = 0; peer < peers.size(); peer++) if (peer != me) bytesSent += answers.get(peer).length * 4L;
-    return peers.exchange(peer -> out -> ShardedAllReduce.writeFloats(out, answers.get(peer), 0, answers.get(peer).length),
-        ShardedAllReduce::readFloats);
-  }
-
-  private static void writeLongs(DataOutputStream out, long[] values) throws IOException {
-    out.writeInt(values.length);
-    ByteBuffer buf = ByteBuffer.allocate(values.length * 8);
-    buf.asLongBuffer().put(values);
-    out.write(buf.array());
-  }
-
-  private static long[] readLongs(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    byte[] bytes = new byte[n * 8];
-    in.readFully(bytes);
-    long[] out = new long[n];
-    ByteBuffer.wrap(bytes).asLongBuffer().get(out);
-    return out;
+    return peers.exchange(peer -> out -> Wire.writeFloats(out, answers.get(peer), 0, answers.get(peer).length),
+        Wire::readFloats);
   }
 }

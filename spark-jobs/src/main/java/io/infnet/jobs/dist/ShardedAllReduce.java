@@ -3,7 +3,6 @@ package io.infnet.jobs.dist;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -39,15 +38,15 @@ public final class ShardedAllReduce {
     int from = shardStart(values.length, me, w);
     int to = shardStart(values.length, me + 1, w);
     List<float[]> parts = peers.exchange(
-        peer -> out -> writeFloats(out, values, shardStart(values.length, peer, w), shardStart(values.length, peer + 1, w)),
-        ShardedAllReduce::readFloats);
+        peer -> out -> Wire.writeFloats(out, values, shardStart(values.length, peer, w), shardStart(values.length, peer + 1, w)),
+        Wire::readFloats);
     countSent(values.length - (to - from), 4);
     float[] sum = new float[to - from];
     for (int r = 0; r < w; r++) { // rank order: the same sum whatever order the parts arrived in
       float[] part = r == me ? Arrays.copyOfRange(values, from, to) : parts.get(r);
       for (int i = 0; i < sum.length; i++) sum[i] += part[i];
     }
-    List<float[]> sums = peers.exchange(peer -> out -> writeFloats(out, sum, 0, sum.length), ShardedAllReduce::readFloats);
+    List<float[]> sums = peers.exchange(peer -> out -> Wire.writeFloats(out, sum, 0, sum.length), Wire::readFloats);
     countSent((long) sum.length * (w - 1), 4);
     for (int r = 0; r < w; r++) {
       float[] shard = r == me ? sum : sums.get(r);
@@ -125,38 +124,15 @@ public final class ShardedAllReduce {
     return new SparseRows(width, ids, values);
   }
 
-  static void writeFloats(DataOutputStream out, float[] values, int from, int to) throws IOException {
-    out.writeInt(to - from);
-    ByteBuffer buf = ByteBuffer.allocate((to - from) * 4);
-    buf.asFloatBuffer().put(values, from, to - from);
-    out.write(buf.array());
-  }
-
-  static float[] readFloats(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    byte[] bytes = new byte[n * 4];
-    in.readFully(bytes);
-    float[] out = new float[n];
-    ByteBuffer.wrap(bytes).asFloatBuffer().get(out);
-    return out;
-  }
-
   private static void writeRows(DataOutputStream out, SparseRows rows) throws IOException {
     out.writeInt(rows.width());
-    out.writeInt(rows.rows());
-    ByteBuffer ids = ByteBuffer.allocate(rows.rows() * 8);
-    ids.asLongBuffer().put(rows.ids());
-    out.write(ids.array());
-    writeFloats(out, rows.values(), 0, rows.values().length);
+    Wire.writeLongs(out, rows.ids());
+    Wire.writeFloats(out, rows.values(), 0, rows.values().length);
   }
 
   private static SparseRows readRows(DataInputStream in) throws IOException {
     int width = in.readInt();
-    int n = in.readInt();
-    byte[] idBytes = new byte[n * 8];
-    in.readFully(idBytes);
-    long[] ids = new long[n];
-    ByteBuffer.wrap(idBytes).asLongBuffer().get(ids);
-    return new SparseRows(width, ids, readFloats(in));
+    long[] ids = Wire.readLongs(in);
+    return new SparseRows(width, ids, Wire.readFloats(in));
   }
 }
