@@ -28,7 +28,12 @@ import org.junit.jupiter.api.Test;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DayByDayFeaturesTest {
-  private static final List<String> DAYS = List.of("2022-04-08", "2022-04-09", "2022-04-10", "2022-04-11", "2022-04-12", "2022-04-13");
+  /**
+   * The builds of the first test, each {@code from..to}: the first three days at once (no state yet; a range is built as
+   * the gap test's first build is), then each later day alone from the state the day before left.
+   */
+  private static final List<List<String>> BUILDS = List.of(List.of("2022-04-08", "2022-04-10"), List.of("2022-04-11", "2022-04-11"),
+      List.of("2022-04-12", "2022-04-12"), List.of("2022-04-13", "2022-04-13"));
   private static SparkSession spark;
   private static InfnetConfig full;
   private static InfnetConfig daily; // built day by day by the first test, kept for the second
@@ -40,18 +45,21 @@ class DayByDayFeaturesTest {
     FeatureBuilder.run(spark, full);
   }
 
-  /** The table built day by day, each day from the state the day before left, equals the one built at once. */
+  /**
+   * The table built as one range and then day by day, each build from the state the one before left, equals the one
+   * built at once.
+   */
   @Test
   @Order(1)
   void dayByDayBuildsGiveTheRowsOfOneFullBuild() {
     daily = SmallLake.copyOf(full, List.of("raw", "features/vocabulary", "features/bucket_splits"));
     long previousState = -1;
-    for (String day : DAYS) {
-      FeatureBuildResult r = FeatureBuilder.run(spark, daily.with("features.from_date=" + day));
-      assertEquals(day + ".." + day, r.from() + ".." + r.to(), "only the day asked for is built");
+    for (List<String> build : BUILDS) {
+      FeatureBuildResult r = FeatureBuilder.run(spark, daily.with("features.from_date=" + build.get(0), "features.to_date=" + build.get(1)));
+      assertEquals(build.get(0) + ".." + build.get(1), r.from() + ".." + r.to(), "only the days asked for are built");
       assertTrue(r.notes().isEmpty(), r.notes().toString());
       long state = Delta.version(spark, LakePaths.of(daily).sequenceState());
-      assertTrue(state > previousState, "each day leaves a new state version");
+      assertTrue(state > previousState, "each build leaves a new state version");
       previousState = state;
     }
     assertSameRows(rows(full), rows(daily));
@@ -62,19 +70,19 @@ class DayByDayFeaturesTest {
 
   /**
    * A day ingested again after it was built: the next build starts there (the state the day before left is kept) and
-   * runs to the last day built.
+   * runs to the last day built. Day 11: the first test kept the state after day 10 (the end of its first range).
    */
   @Test
   @Order(2)
   void aLateDayIsRebuiltWithEveryLaterDay() {
     InfnetConfig late = SmallLake.copyOf(daily, List.of("raw", "features"));
     LakePaths lake = LakePaths.of(late);
-    spark.sql("DELETE FROM delta.`" + lake.rawLog() + "` WHERE date = 20220410 AND user_id % 3 = 0");
-    Delta.setProperties(spark, lake.rawLog(), Map.of(BuildPlan.INGESTED_PREFIX + "20220410", Instant.now() + ",100"));
+    spark.sql("DELETE FROM delta.`" + lake.rawLog() + "` WHERE date = 20220411 AND user_id % 3 = 0");
+    Delta.setProperties(spark, lake.rawLog(), Map.of(BuildPlan.INGESTED_PREFIX + "20220411", Instant.now() + ",100"));
 
     FeatureBuildResult r = FeatureBuilder.run(spark, late.with("features.from_date=2022-04-13"));
-    assertEquals("2022-04-10..2022-04-13", r.from() + ".." + r.to());
-    assertTrue(r.notes().get(0).contains("2022-04-10"), r.notes().toString());
+    assertEquals("2022-04-11..2022-04-13", r.from() + ".." + r.to());
+    assertTrue(r.notes().get(0).contains("2022-04-11"), r.notes().toString());
 
     InfnetConfig reference = SmallLake.copyOf(late, List.of("raw", "features/vocabulary", "features/bucket_splits"),
         "features.freeze_vocabulary=true");
@@ -94,8 +102,7 @@ class DayByDayFeaturesTest {
     Delta.read(spark, lake.rawLog()).where("date = 20220411").write().parquet(held);
     spark.sql("DELETE FROM delta.`" + lake.rawLog() + "` WHERE date = 20220411");
     FeatureBuilder.run(spark, gap.with("features.from_date=2022-04-08", "features.to_date=2022-04-10"));
-    FeatureBuilder.run(spark, gap.with("features.from_date=2022-04-12"));
-    FeatureBuilder.run(spark, gap.with("features.from_date=2022-04-13"));
+    FeatureBuilder.run(spark, gap.with("features.from_date=2022-04-12", "features.to_date=2022-04-13")); // from the state after 10
 
     spark.read().parquet(held).write().format("delta").mode("append").save(lake.rawLog());
     Delta.setProperties(spark, lake.rawLog(), Map.of(BuildPlan.INGESTED_PREFIX + "20220411", Instant.now() + ",1"));

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code bench/nightly-simulation}: the 21-night simulation of the suite's NightlySimulationTest at a larger scale,
+ * {@code bench/nightly-simulation}: the suite's NightlySimulationTest over 21 nights (it runs 15) at a larger scale,
  * each command a real {@code bin/infnet} process running the exact line the DAG rendered. Prints each DAG run's wall
  * time per task, the checks, and as its last line the verdict; exit 0 only if every check holds.
  *

@@ -14,7 +14,10 @@ package io.infnet.jobs.sim;
 public record Scenario(int historyDays, int days, int missingNight, int deliveredTwice, int usersNight, int worseRetrainWeek) {
   public static final int WEEK = 7;
 
-  /** 21 nights after 10 days of history, every bad delivery once, retrains good, worse, good (the suite's and the bench's). */
+  /**
+   * 21 nights after 10 days of history, every bad delivery once, retrains good, worse, good (the bench's; the suite runs
+   * the same cases in 15 nights, NightlySimulationTest).
+   */
   public static Scenario standard() {
     return new Scenario(10, 21, 3, 5, 2, 2);
   }
