@@ -22,10 +22,13 @@ public final class Evaluation {
 
   /** Adds every labeled (row, task) of the batch with its prediction [row][task]. */
   public void add(Batch batch, float[][] predictions) {
+    add(batch.size(), batch.labels(), batch.labelMask(), predictions);
+  }
+
+  /** Adds the labeled (row, task) pairs of {@code rows} rows: labels and mask [row][task] row-major, predictions [row][task]. */
+  public void add(int rows, float[] y, float[] mask, float[][] predictions) {
     int k = tasks.size();
-    float[] y = batch.labels();
-    float[] mask = batch.labelMask();
-    for (int r = 0; r < batch.size(); r++) {
+    for (int r = 0; r < rows; r++) {
       for (int t = 0; t < k; t++) {
         if (mask[r * k + t] == 0f) continue;
         if (counts[t] == scores[t].length) {
@@ -36,6 +39,10 @@ public final class Evaluation {
         labels[t][counts[t]++] = y[r * k + t];
       }
     }
+  }
+
+  public List<String> tasks() {
+    return tasks;
   }
 
   public Map<String, Double> auc() {

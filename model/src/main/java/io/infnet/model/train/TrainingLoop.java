@@ -19,10 +19,10 @@ import java.util.function.Supplier;
  * AUC over tasks (train.patience epochs without improvement), train.max_steps, the metric history and when to
  * checkpoint. The model ends with the best epoch's weights; without validation rows every epoch counts, the last as
  * best. What differs between one JVM and a worker is plugged in: the {@link TrainingData}, the
- * {@link GradientReduction}, the {@link Checkpoints} store and the {@link TrainingListener}.
+ * {@link GradientReduction}, the {@link ValidationEvaluator}, the {@link Checkpoints} store and the {@link TrainingListener}.
  *
  * <p>Exactness: every worker runs this loop over its slice of the same global batches with the same reduced
- * gradients and the same validation rows, so every replica takes the same steps and stops at the same epoch.
+ * gradients and gets the same validation metrics, so every replica takes the same steps and stops at the same epoch.
  */
 public final class TrainingLoop {
   private final Trainer trainer;
@@ -30,6 +30,7 @@ public final class TrainingLoop {
   private final TrainingData data;
   private final Supplier<Iterator<Batch>> validation;
   private GradientReduction reduction = GradientReduction.LOCAL;
+  private ValidationEvaluator evaluator = ValidationEvaluator.LOCAL;
   private Checkpoints checkpoints = Checkpoints.NONE;
   private int checkpointEvery;
   private int logEvery = Integer.MAX_VALUE;
@@ -55,6 +56,12 @@ public final class TrainingLoop {
   /** The identity by default; the distributed trainer's all-reduce for a worker. */
   public TrainingLoop reduceWith(GradientReduction reduction) {
     this.reduction = reduction;
+    return this;
+  }
+
+  /** {@link ValidationEvaluator#LOCAL} by default; a worker's sharded validation with merged metrics. */
+  public TrainingLoop evaluateWith(ValidationEvaluator evaluator) {
+    this.evaluator = evaluator;
     return this;
   }
 
@@ -169,9 +176,9 @@ public final class TrainingLoop {
     return totals;
   }
 
-  /** Returns true when early stopping says to stop. Every worker evaluates the same rows with the same weights. */
-  private boolean validate(int epoch, EpochTotals totals) {
-    Evaluation evaluation = validation == null ? null : evaluate(model, validation.get());
+  /** Returns true when early stopping says to stop. Every worker gets the same metrics (the evaluator's contract). */
+  private boolean validate(int epoch, EpochTotals totals) throws IOException {
+    Evaluation evaluation = validation == null ? null : evaluator.evaluate(model, validation.get());
     Map<String, Double> auc = evaluation == null ? Map.of() : evaluation.auc();
     Map<String, Double> logloss = evaluation == null ? Map.of() : evaluation.logloss();
     auc.forEach((task, v) -> metrics.add(new MetricRecord(epoch, trainer.stepCount(), "valid", task, "auc", v)));

@@ -45,11 +45,12 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 
 /**
- * One worker of a synchronous data-parallel run, as a Spark barrier task: it holds its own rows (laid out once
- * by {@link BlockSchedule}), finds its peers, and per step computes gradients on its slice of the global batch,
- * sums them with every other worker ({@link GradientExchange}) and applies the same update as every replica.
- * After each epoch every worker evaluates the same validation rows with the same weights, so early stopping
- * decides the same everywhere. Worker 0 writes checkpoints; every worker restores the newest one when the stage
+ * One worker of a synchronous data-parallel run, as a Spark barrier task: it spills its own rows (laid out once
+ * by {@link BlockSchedule}) to a local file ({@link RowSpill}), finds its peers, and per step computes gradients on its
+ * slice of the global batch, sums them with every other worker ({@link GradientExchange}) and applies the same update
+ * as every replica. After each epoch every worker evaluates its share of the validation rows and all merge the
+ * predictions ({@link ShardedValidation}), so every worker gets the same metrics and early stopping decides the same
+ * everywhere. Worker 0 writes checkpoints; every worker restores the newest one when the stage
  * starts, so a retried stage (a worker died) or a resumed run continues from it.
  */
 final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
@@ -69,8 +70,6 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
   public Iterator<String> call(Iterator<Row> rows) throws Exception {
     BarrierTaskContext context = BarrierTaskContext.get();
     int rank = context.partitionId();
-    List<Row> mine = new ArrayList<>();
-    rows.forEachRemaining(mine::add);
     InfnetConfig config = ConfigLoader.fromJson(plan.configJson(), "training worker " + rank);
     FeatureSchema schema = FeatureSchema.fromJson(plan.schemaJson());
     RowBatches batches = new RowBatches(schema, config.get(Keys.MODEL_OUT_OF_RANGE_IDS) == OutOfRangeIds.OOV);
@@ -78,6 +77,14 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     ModelSpec spec = ModelSpec.from(config, schema);
     ai.djl.Device device = TrainingDevice.of(config.get(Keys.TRAIN_DEVICE), context);
     long seed = config.get(Keys.TRAIN_SEED);
+    try (RowSpill mine = RowSpill.in(localDir(), "infnet-train-" + rank + "-")) { // deleted when the task ends, failed or not
+      while (rows.hasNext()) mine.append(batches.parse(rows.next()));
+      return train(context, rank, config, batches, mine, sharded, spec, device, seed);
+    }
+  }
+
+  private Iterator<String> train(BarrierTaskContext context, int rank, InfnetConfig config, RowBatches batches, RowSpill mine,
+                                 boolean sharded, ModelSpec spec, ai.djl.Device device, long seed) throws Exception {
     try (PeerGroup peers = join(context, rank);
         NetworkModel model = sharded ? Models.createWithTablesElsewhere(spec, seed, device) : (NetworkModel) Models.create(spec, seed, device);
         Trainer trainer = new Trainer(model, TrainingOptions.from(config), new PeerRowExchange(peers))) {
@@ -85,6 +92,13 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
       context.barrier();
       return rank == 0 ? List.of(result).iterator() : List.<String>of().iterator();
     }
+  }
+
+  /** One of the executor's local directories (spark.local.dir: scratch space Spark itself spills to). */
+  private static java.nio.file.Path localDir() {
+    SparkEnv env = SparkEnv.get();
+    String dir = env == null ? System.getProperty("java.io.tmpdir") : org.apache.spark.util.Utils.getLocalDir(env.conf());
+    return java.nio.file.Path.of(dir);
   }
 
   /** Exchanges addresses through the barrier (the only traffic through the driver) and connects the mesh. */
@@ -115,7 +129,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
   private final class Run implements TrainingData, Checkpoints, TrainingListener {
     private final InfnetConfig config;
     private final RowBatches batches;
-    private final List<Row> rows;
+    private final RowSpill rows;
     private final Trainer trainer;
     private final NetworkModel model;
     private final int rank;
@@ -130,7 +144,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
     private long progressSamples;
     private long progressSteps;
 
-    Run(InfnetConfig config, RowBatches batches, List<Row> rows, PeerGroup peers, Trainer trainer, int rank) throws IOException {
+    Run(InfnetConfig config, RowBatches batches, RowSpill rows, PeerGroup peers, Trainer trainer, int rank) throws IOException {
       this.config = config;
       this.batches = batches;
       this.rows = rows;
@@ -150,6 +164,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
       List<Row> valid = validRows.value();
       TrainingResult result = new TrainingLoop(trainer, this, valid.isEmpty() ? null : this::validationBatches)
           .reduceWith(exchange)
+          .evaluateWith(new ShardedValidation(peers, shards, valid.size(), config.get(Keys.SCORE_BATCH_SIZE), batches.schema().tasks()))
           .checkpointTo(this, plan.checkpointEvery())
           .logLossEvery(config.get(Keys.TRAIN_LOG_EVERY))
           .listen(this)
@@ -188,14 +203,19 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
         public Batch next() {
           if (!hasNext()) throw new NoSuchElementException();
           Batch batch = batches.newBatch(Math.max(1, batchPerWorker));
-          for (long p : schedule.positions(order, step++, rank)) batches.add(batch, rows.get(Math.toIntExact(schedule.localIndexOf(p))));
+          try {
+            for (long p : schedule.positions(order, step++, rank)) rows.get(Math.toIntExact(schedule.localIndexOf(p))).addTo(batch);
+          } catch (IOException e) {
+            throw new UncheckedIOException("reading training rows from " + rows.file(), e);
+          }
           return batch;
         }
       };
     }
 
+    /** This worker's share of the validation rows: {@link ShardedValidation} merges every worker's predictions. */
     private Iterator<Batch> validationBatches() {
-      return batches.batches(validRows.value().iterator(), config.get(Keys.SCORE_BATCH_SIZE));
+      return batches.batches(ShardedValidation.slice(validRows.value(), rank, plan.workers()).iterator(), config.get(Keys.SCORE_BATCH_SIZE));
     }
 
     /**

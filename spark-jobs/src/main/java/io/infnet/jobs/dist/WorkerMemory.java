@@ -12,8 +12,9 @@ import org.apache.spark.SparkConf;
 /**
  * What one training worker will hold, estimated before the run starts, against the memory its JVM may use: a run that
  * cannot fit fails at once with the estimate and the settings that would fit, instead of being OOM-killed (or
- * thrashing) after the shuffle. On the heap a worker holds its share of the training rows and every validation row as
- * Spark rows ({@link TrainingWorker}); outside it, the model's state as float32 tensors in libtorch, libtorch's runtime
+ * thrashing) after the shuffle. On the heap a worker holds an 8-byte offset per training row (the rows themselves are
+ * spilled to local disk, {@link RowSpill}), one training batch of parsed rows, and every validation row as Spark rows
+ * (broadcast; each worker evaluates 1/W of them, {@link ShardedValidation}); outside it, the model's state as float32 tensors in libtorch, libtorch's runtime
  * and the activations of its largest batch ({@link LibtorchMemory}). The heap must fit spark.executor.memory, the rest
  * the executor's memory overhead: what YARN and Kubernetes add to a container and kill beyond.
  *
@@ -25,6 +26,8 @@ public record WorkerMemory(FeatureSchema schema, InfnetConfig config, long train
   static final long BYTES_PER_VALUE = 20;
   static final long BYTES_PER_ARRAY = 40;
   static final long BYTES_PER_ROW = 64;
+  /** A spilled training row's offset in {@link RowSpill}'s index. */
+  static final long SPILLED_ROW_HEAP_BYTES = 8;
   /** float32 weights, gradients, Adam's two moments, the best epoch's weights and a checkpoint's serialized copy. */
   static final long BYTES_PER_PARAMETER = 4 * 6;
   /**
@@ -54,6 +57,27 @@ public record WorkerMemory(FeatureSchema schema, InfnetConfig config, long train
       values += (long) columns * s.maxLength();
     }
     return BYTES_PER_ROW + arrays * BYTES_PER_ARRAY + values * BYTES_PER_VALUE;
+  }
+
+  /** A training row in the spill file at its longest (every list at its max length): int32 values and length prefixes. */
+  long spillBytesPerRow() {
+    long ints = 1 + schema.fields().size() + 1 + 1 + 1 + 1 + schema.tasks().size();
+    for (FeatureSchema.Field f : schema.multiValuedFields()) ints += 1 + f.maxValues();
+    for (FeatureSchema.Sequence s : schema.sequences()) {
+      ints += 1 + (long) s.fields().size() * (1 + s.maxLength());
+      if (schema.gapBuckets() > 0) ints += 1 + s.maxLength();
+    }
+    return 4 * ints;
+  }
+
+  /** Local disk per worker for its spilled training rows. */
+  long spillBytes() {
+    return trainRowsPerWorker() * spillBytesPerRow();
+  }
+
+  /** The parsed rows of one training batch on this worker, the only training rows on the heap at a time. */
+  private long batchRowsPerWorker() {
+    return Math.max(1, config.get(Keys.TRAIN_BATCH_SIZE) / workers);
   }
 
   boolean sharded() {
@@ -93,7 +117,8 @@ public record WorkerMemory(FeatureSchema schema, InfnetConfig config, long train
 
   /** The heap the rows (and a sharded run's shards) need, Spark's reserve included. */
   long heapNeeded() {
-    return (trainRowsPerWorker() + validRows) * bytesPerRow() + shardBytes() + SPARK_RESERVED;
+    return trainRowsPerWorker() * SPILLED_ROW_HEAP_BYTES + (batchRowsPerWorker() + validRows) * bytesPerRow() + shardBytes()
+        + SPARK_RESERVED;
   }
 
   /** Outside the heap: the model's state, libtorch's runtime and activations. */
@@ -153,9 +178,10 @@ public record WorkerMemory(FeatureSchema schema, InfnetConfig config, long train
     if (!heapFits) fixes.add((local ? "--driver-memory " : "--executor-memory ") + gb(heapNeeded()));
     if (!nativeFits) fixes.add("--conf spark.executor.memoryOverhead=" + roundedUpMb(nativeNeeded()));
     throw new JobFailure(String.format(Locale.ROOT,
-        "train: a worker would need ~%s of heap (%,d train rows per worker and %,d validation rows × ~%,d bytes, "
-            + "%s%s Spark reserve)%s but has %s: give it %s%s%s%s",
-        mb(heapNeeded()), trainRowsPerWorker(), validRows, bytesPerRow(), shardNote(), mb(SPARK_RESERVED), outside, limits.settings(),
+        "train: a worker would need ~%s of heap (%,d train rows per worker × %d bytes, spilled to ~%s of local disk; "
+            + "%,d validation rows and a batch of %,d × ~%,d bytes, %s%s Spark reserve)%s but has %s: give it %s%s%s%s",
+        mb(heapNeeded()), trainRowsPerWorker(), SPILLED_ROW_HEAP_BYTES, mb(spillBytes()), validRows, batchRowsPerWorker(),
+        bytesPerRow(), shardNote(), mb(SPARK_RESERVED), outside, limits.settings(),
         String.join(" and ", fixes), local ? " (or train on a cluster with more train.workers)" : moreWorkers(limits),
         sharded() && !heapFits ? ", or hash the largest fields into fewer rows (features.hash_buckets) or lower model.dim" : "",
         limits.manager() == Manager.STANDALONE && !nativeFits

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /** The memory check a run passes before training: refused with the estimate and what would fit, or let through. */
 class WorkerMemoryTest {
-  /** Two ids and a label per row: one array of 3 values, 64 + 40 + 3 × 20 = 164 bytes; 1,500 ids × d=8 parameters. */
+  /**
+   * Two ids and a label per row: as a Spark row one array of 3 values, 64 + 40 + 3 × 20 = 164 bytes; spilled, 8 int32
+   * (3 values, 5 length prefixes) = 32 bytes; 1,500 ids × d=8 parameters.
+   */
   private static final FeatureSchema SMALL = new FeatureSchema(
       List.of(new FeatureSchema.Field("user_id", 1000), new FeatureSchema.Field("video_id", 500)), List.of(), List.of("click"), 0);
   private static final InfnetConfig D8 = InfnetConfig.defaults().with("model.dim=8");
@@ -45,21 +48,24 @@ class WorkerMemoryTest {
   void aTinyExecutorIsRefusedWithTheEstimateAndTheSettingsThatWouldFit() {
     WorkerMemory estimate = WorkerMemory.of(SMALL, D8, 100_000, 1, 10_000);
     assertEquals(164, estimate.bytesPerRow());
+    assertEquals(32, estimate.spillBytesPerRow());
     JobFailure e = assertThrows(JobFailure.class,
         () -> estimate.requireFits(executors("yarn", "spark.executor.memory", "64m")));
-    assertEquals("train: a worker would need ~318m of heap (100,000 train rows per worker and 10,000 validation rows × "
-        + "~164 bytes, 300m Spark reserve) and ~519m outside it (libtorch runtime 512m, activations ~6m for its "
+    assertEquals("train: a worker would need ~303m of heap (100,000 train rows per worker × 8 bytes, spilled to ~4m of "
+        + "local disk; 10,000 validation rows and a batch of 1,024 × ~164 bytes, 300m Spark reserve) and ~519m outside it (libtorch runtime 512m, activations ~6m for its "
         + "validation batch 4096, state 1m) but has spark.executor.memory=64m + overhead 384m: give it "
         + "--executor-memory 1g and --conf spark.executor.memoryOverhead=768m", e.getMessage());
   }
 
+  /** Training rows are spilled to disk, 8 bytes each on the heap: it takes 10^8 of them to outgrow a 1g heap. */
   @Test
   void moreWorkersAreSuggestedWhenTheirShareOfTheRowsWouldFit() {
     WorkerMemory.Limits limits = standalone("1g", "640m");
-    JobFailure e = assertThrows(JobFailure.class, () -> WorkerMemory.of(SMALL, D8, 6_000_000, 1, 10_000).requireFits(limits));
+    assertDoesNotThrow(() -> WorkerMemory.of(SMALL, D8, 6_000_000, 1, 10_000).requireFits(limits), "6M rows: 48 MB of offsets");
+    JobFailure e = assertThrows(JobFailure.class, () -> WorkerMemory.of(SMALL, D8, 120_000_000, 1, 10_000).requireFits(limits));
     assertTrue(e.getMessage().endsWith("but has spark.executor.memory=1024m + overhead 640m: give it --executor-memory 2g "
         + "or train.workers=2"), e.getMessage());
-    assertDoesNotThrow(() -> WorkerMemory.of(SMALL, D8, 6_000_000, 2, 10_000).requireFits(limits));
+    assertDoesNotThrow(() -> WorkerMemory.of(SMALL, D8, 120_000_000, 2, 10_000).requireFits(limits));
   }
 
   /**
@@ -72,6 +78,9 @@ class WorkerMemoryTest {
     WorkerMemory estimate = WorkerMemory.of(quickstart(), InfnetConfig.defaults(), 265_015, 2, 24_349);
     JobFailure e = assertThrows(JobFailure.class,
         () -> estimate.requireFits(executors("spark://host:7077", "spark.executor.memory", "2g")));
+    assertTrue(e.getMessage().startsWith("train: a worker would need ~450m of heap (132,508 train rows per worker × 8 bytes, "
+        + "spilled to ~155m of local disk; 24,349 validation rows and a batch of 512 × ~6,244 bytes, 300m Spark reserve)"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("and ~1738m outside it (libtorch runtime 512m, activations ~1224m for its "
         + "validation batch 4096, state 2m) but has spark.executor.memory=2048m + overhead 384m: give it "
         + "--conf spark.executor.memoryOverhead=1792m (a standalone cluster does not enforce the overhead: the machine's "
@@ -106,13 +115,16 @@ class WorkerMemoryTest {
         24_349).requireFits(standalone("2g", "640m")), "on a GPU the activations are in the device's memory");
   }
 
-  /** The quick start's size (337k impressions, ~240k train rows) with its default features fits the default 4g driver. */
+  /**
+   * The quick start's size (337k impressions, ~240k train rows) with its default features fits the default 4g driver;
+   * with training rows spilled, what outgrows it is the validation rows (~6 KB each as Spark rows, on every worker).
+   */
   @Test
   void theQuickStartFitsTheDefaultDriverHeapOnLocal() {
     WorkerMemory.Limits local = WorkerMemory.Limits.of(new SparkConf(false).setMaster("local[*]"), 4L << 30);
     assertDoesNotThrow(() -> WorkerMemory.of(quickstart(), InfnetConfig.defaults(), 240_000, 1, 24_000).requireFits(local));
     JobFailure e = assertThrows(JobFailure.class,
-        () -> WorkerMemory.of(quickstart(), InfnetConfig.defaults(), 2_400_000, 1, 240_000).requireFits(local));
+        () -> WorkerMemory.of(quickstart(), InfnetConfig.defaults(), 24_000_000, 1, 700_000).requireFits(local));
     assertTrue(e.getMessage().contains("but has driver heap -Xmx4096m (--driver-memory, INFNET_DRIVER_MEMORY): give it "
         + "--driver-memory "), e.getMessage());
     assertFalse(e.getMessage().contains("outside it"), "local[*] checks the heap only: " + e.getMessage());

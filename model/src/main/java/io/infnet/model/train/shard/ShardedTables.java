@@ -34,6 +34,7 @@ public final class ShardedTables implements RowSource {
   private final Map<String, EmbeddingShard> byName = new LinkedHashMap<>();
   private final List<String> rounds = new ArrayList<>(); // the tables looked up in this step, in order
   private List<String> lastStepRounds;
+  private List<String> lastInferenceRounds;
   private Map<String, EmbeddingShard.Contents> best;
 
   public ShardedTables(NetworkModel model, TrainingOptions options, RowExchange exchange) {
@@ -117,14 +118,31 @@ public final class ShardedTables implements RowSource {
 
   /** A step without rows on this worker: it answers its peers' lookups of the step, asking for nothing. */
   public void serveIdleStep() {
+    serveIdle(lastStepRounds, "step");
+  }
+
+  /** Ends an inference batch that had rows (begun with {@link #startStep}): remembers its rounds. */
+  public void endInference() {
+    lastInferenceRounds = List.copyOf(rounds);
+  }
+
+  /**
+   * An inference batch without rows on this worker (sharded validation: its slice ran out before its peers'): it
+   * answers their lookups. Before its first inference batch it replays a training step's rounds: both are one forward.
+   */
+  public void serveIdleInference() {
+    serveIdle(lastInferenceRounds != null ? lastInferenceRounds : lastStepRounds, "validation batch");
+  }
+
+  private void serveIdle(List<String> tables, String what) {
     if (exchange.workers() == 1) return;
-    if (lastStepRounds == null) {
-      throw new IllegalStateException("worker " + exchange.rank() + " has no rows in its first step: it cannot know the"
-          + " step's lookups to answer (use fewer train.workers or more training rows)");
+    if (tables == null) {
+      throw new IllegalStateException("worker " + exchange.rank() + " has no rows in its first " + what + ": it cannot know the"
+          + " lookups to answer (use fewer train.workers or more rows)");
     }
     List<long[]> none = new ArrayList<>();
     for (int o = 0; o < exchange.workers(); o++) none.add(new long[0]);
-    for (String table : lastStepRounds) {
+    for (String table : tables) {
       EmbeddingShard shard = byName.get(table);
       try {
         exchange.fetch(table, none, asked -> shard.read(asked));
