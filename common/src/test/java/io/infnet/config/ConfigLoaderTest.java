@@ -114,6 +114,17 @@ class ConfigLoaderTest {
     assertNotEquals(a.hash(), InfnetConfig.defaults().hash());
   }
 
+  /** A run resumes on another cluster size: where and on how many workers it runs is not part of its training hash. */
+  @Test
+  void trainingHashIgnoresWhereAndOnHowManyWorkersARunTrains() {
+    InfnetConfig local = InfnetConfig.defaults();
+    InfnetConfig cluster = local.with("train.workers=2", "spark.master=spark://host:7077", "train.threads=4", "spark.shuffle_partitions=64");
+    assertNotEquals(local.hash(), cluster.hash());
+    assertEquals(local.trainingHash(), cluster.trainingHash());
+    assertNotEquals(local.trainingHash(), local.with("model.dim=16").trainingHash());
+    assertNotEquals(local.trainingHash(), local.with("train.embedding_update=sharded").trainingHash());
+  }
+
   @Test
   void recordedJsonReloadsToTheSameConfig() throws IOException {
     InfnetConfig c = ConfigLoader.load(null, List.of("model.dim=48", "model.heads=3", "tasks.weights.click=3"));

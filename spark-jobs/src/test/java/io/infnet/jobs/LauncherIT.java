@@ -38,7 +38,7 @@ class LauncherIT {
   void badInputGivesOneClearLineAndExitCode(String label, Path sparkHome) throws Exception {
     LauncherProcess.Result job = LauncherProcess.run(sparkHome, 120, "trian");
     assertEquals(2, job.exitCode(), job.all());
-    assertTrue(job.stderr().contains("infnet: error: unknown job 'trian' (jobs: datagen, import, ingest, features, train, evaluate, score, quickstart, promote, config, compare)"), job.stderr());
+    assertTrue(job.stderr().contains("infnet: error: unknown job 'trian' (jobs: datagen, import, ingest, features, train, evaluate, score, quickstart, promote, config, compare, embedding-scale)"), job.stderr());
 
     LauncherProcess.Result key = LauncherProcess.run(sparkHome, 120, "train", "--set", "train.batchsize=10");
     assertEquals(2, key.exitCode(), key.all());
