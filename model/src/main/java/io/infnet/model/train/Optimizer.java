@@ -71,7 +71,7 @@ final class Optimizer implements AutoCloseable {
   }
 
   private void apply(String name, NDArray weights, NDArray gradient, NDArray[] state, double scale, double lr, long step) {
-    double decay = decays(name) ? weightDecay : 0;
+    double decay = WeightDecay.appliesTo(name) ? weightDecay : 0;
     switch (kind) {
       case ADAM, ADAMW -> adam(weights, gradient, state[0], state[1], scale, lr, step, decay, kind == OptimizerKind.ADAMW);
       case ADAGRAD -> adagrad(weights, gradient, state[0], scale, lr, decay);
@@ -103,10 +103,6 @@ final class Optimizer implements AutoCloseable {
       sum.addi(grad.square());
       w.subi(grad.mul(lr).div(sum.sqrt().add(ADAGRAD_EPSILON)));
     }
-  }
-
-  private static boolean decays(String name) {
-    return !(name.endsWith("bias") || name.endsWith("gain"));
   }
 
   private NDArray slot(String slot, String name, NDArray like) {

@@ -169,7 +169,8 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
           .logLossEvery(config.get(Keys.TRAIN_LOG_EVERY))
           .listen(this)
           .run();
-      save(trainer, result.state(), model.weightsByName()); // the final (best) weights go to the store, the rest is the report
+      // the final (best) weights go to the store (worker 0 writes them), the rest is the report
+      save(trainer, result.state(), rank == 0 ? model.weightsByName() : null);
       if (rank == 0) checkpoints.writeMarker("TRAINED", String.valueOf(trainer.stepCount())); // the driver writes FINISHED once registered
       return Jsons.write(new WorkerReport(result.state(), trainer.stepCount(), times.report(), rows.size(), footprints()));
     }
@@ -253,8 +254,7 @@ final class TrainingWorker implements FlatMapFunction<Iterator<Row>, String> {
       for (Map.Entry<String, String> f : files.entrySet()) {
         (f.getKey().startsWith("best-") ? best : current).add(checkpoints.readShard(step, f.getKey(), f.getValue()));
       }
-      if (!best.isEmpty()) shards.setBest(best);
-      shards.load(current);
+      shards.restore(current, best);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.infnet.model.train.shard;
 import io.infnet.config.choices.OptimizerKind;
 import io.infnet.model.nn.Init;
 import io.infnet.model.nn.SplitMix64;
+import io.infnet.model.train.WeightDecay;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,8 +33,7 @@ public final class EmbeddingShard {
     this.width = width;
     this.init = init;
     this.tableSeed = tableSeed(seed, name);
-    boolean decays = !(name.endsWith("bias") || name.endsWith("gain")); // Optimizer's rule
-    this.optimizer = new RowOptimizer(kind, decays ? weightDecay : 0);
+    this.optimizer = new RowOptimizer(kind, WeightDecay.appliesTo(name) ? weightDecay : 0);
     this.storage = new Storage(width, optimizer.slotNames().size(), 0);
   }
 
@@ -145,7 +145,9 @@ public final class EmbeddingShard {
     }
   }
 
+  /** Ascending ids (what the trainer passes) are distinct at a glance; any other order is checked through a map. */
   private void requireDistinct(long[] ids, String what) {
+    if (ascending(ids)) return;
     LongIntMap seen = new LongIntMap(ids.length);
     for (int i = 0; i < ids.length; i++) {
       int first = seen.put(ids[i], i);
@@ -154,6 +156,11 @@ public final class EmbeddingShard {
             + what + " (positions " + first + " and " + i + "), expected distinct ids");
       }
     }
+  }
+
+  private static boolean ascending(long[] ids) {
+    for (int i = 1; i < ids.length; i++) if (ids[i] <= ids[i - 1]) return false;
+    return true;
   }
 
   private static long tableSeed(long seed, String name) {

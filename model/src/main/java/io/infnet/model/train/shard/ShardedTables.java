@@ -230,12 +230,16 @@ public final class ShardedTables implements RowSource {
     return best;
   }
 
-  /** Sets the kept copy from a checkpoint's shards (written by any number of workers): the rows this worker owns. */
-  public void setBest(List<Map<String, EmbeddingShard.Contents>> parts) {
-    Map<String, EmbeddingShard.Contents> current = contents();
-    load(parts);
-    best = contents();
-    load(List.of(current));
+  /**
+   * Restores a checkpoint's shards (written by any number of workers): the rows this worker owns of {@code current},
+   * and of {@code best} as the kept copy (none when empty).
+   */
+  public void restore(List<Map<String, EmbeddingShard.Contents>> current, List<Map<String, EmbeddingShard.Contents>> best) {
+    if (!best.isEmpty()) {
+      load(best);
+      this.best = contents();
+    }
+    load(current);
   }
 
   /** Back to the kept copy; false when there is none. */
